@@ -1,0 +1,46 @@
+/**
+ * Every refusal the ledger makes carries a stable code. The message on the wire is
+ * `CODE: detail`, so clients (the gateway) map codes to statuses from one table and
+ * never match free text.
+ */
+export const ERROR_CODES = [
+  'INVALID_ARGUMENT', // malformed input (schema-level)
+  'NOT_FOUND', // a market, order or participant that does not exist
+  'ALREADY_EXISTS', // a participant or market id that is taken
+  'UNAUTHENTICATED', // the submitting identity is bound to no participant
+  'FORBIDDEN', // the identity lacks the role, or acts for someone else
+  'PARTICIPANT_NOT_ACTIVE', // pending, rejected or suspended participant
+  'INVALID_STATE', // a lifecycle transition the state machine refuses
+  'MARKET_NOT_OPEN', // orders only while the market is open
+  'RESULT_NOT_AVAILABLE', // a result before close
+  'ACTIVE_ORDER_EXISTS', // one active order per participant per market
+  'ORDER_NOT_OPEN', // amend/cancel of an order that is no longer open
+  'REVISION_MISMATCH', // optimistic concurrency on amend
+  'LIMIT_OUT_OF_RANGE', // a limit price outside [S, B]
+  'ENERGY_OUT_OF_RANGE', // energy outside 1..cap
+  'INVALID_TARIFF', // 0 <= S < B violated
+  'ARITHMETIC_OVERFLOW', // an amount beyond the safe integer range
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class LedgerError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string;
+
+  constructor(code: ErrorCode, detail: string) {
+    super(`${code}: ${detail}`);
+    this.name = 'LedgerError';
+    this.code = code;
+    this.detail = detail;
+  }
+}
+
+/** Splits a wire message `CODE: detail` back into its parts; undefined if it carries no known code. */
+export function parseLedgerError(message: string): { code: ErrorCode; detail: string } | undefined {
+  const sep = message.indexOf(': ');
+  if (sep <= 0) return undefined;
+  const code = message.slice(0, sep);
+  if (!(ERROR_CODES as readonly string[]).includes(code)) return undefined;
+  return { code: code as ErrorCode, detail: message.slice(sep + 2) };
+}

@@ -1,0 +1,126 @@
+/**
+ * The ledger's records. Units follow market-rules.md §1: energy in Wh, prices in
+ * µ/kWh, money in µ, all integers; times are RFC 3339 UTC strings taken from the
+ * transaction timestamp.
+ */
+
+export const PARTICIPANT_KINDS = ['prosumer', 'consumer', 'storage', 'res-owner'] as const;
+export type ParticipantKind = (typeof PARTICIPANT_KINDS)[number];
+
+export const PARTICIPANT_STATUSES = ['pending', 'approved', 'rejected', 'suspended'] as const;
+export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
+
+export const DWELLING_TYPES = ['villa', 'flat'] as const;
+export type DwellingType = (typeof DWELLING_TYPES)[number];
+
+export interface Participant {
+  id: string;
+  name: string;
+  kind: ParticipantKind;
+  status: ParticipantStatus;
+  /** PV capacity in watts-peak (integer); the API's pvKwp is this / 1000. */
+  pvWp?: number;
+  /** Battery capacity in Wh (integer); the API's batteryKwh is this / 1000. */
+  batteryWh?: number;
+  lot?: number;
+  dwelling?: DwellingType;
+  /** `${mspId}::${x509 id}` of the one client identity that acts for this participant. */
+  identity: string;
+  registeredAt: string;
+  updatedAt: string;
+}
+
+export const MARKET_STATUSES = ['scheduled', 'open', 'closed', 'settled', 'cancelled'] as const;
+export type MarketStatus = (typeof MARKET_STATUSES)[number];
+
+export interface Market {
+  id: string;
+  status: MarketStatus;
+  deliveryStart: string;
+  durationMinutes: number;
+  /** B: what the community pays the grid per kWh imported (µ/kWh). */
+  gridBuyPrice: number;
+  /** S: what the grid pays per kWh exported (µ/kWh). */
+  gridSellPrice: number;
+  mechanism: 'sdr';
+  /** Per-order energy cap (Wh); market-rules §1 default 1,000,000. */
+  maxOrderWh: number;
+  createdAt: string;
+  openedAt?: string;
+  closedAt?: string;
+  cancelledAt?: string;
+}
+
+export type Side = 'buy' | 'sell';
+export const ORDER_STATUSES = ['open', 'cancelled', 'accepted', 'rejected', 'void'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export interface Order {
+  id: string;
+  marketId: string;
+  participantId: string;
+  side: Side;
+  energyWh: number;
+  /** Effective limit (µ/kWh): the submitted one, or S for a sell / B for a buy. */
+  limitPrice: number;
+  /** Whether the household gave a limit (false: the tariff default applies). */
+  limitGiven: boolean;
+  clientOrderId?: string;
+  status: OrderStatus;
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Allocation {
+  orderId: string;
+  participantId: string;
+  side: Side;
+  status: 'accepted' | 'rejected';
+  energyWh: number;
+  internalWh: number;
+  gridWh: number;
+  /** Balance change in µ: negative = pays. */
+  amount: number;
+}
+
+export interface MarketResult {
+  marketId: string;
+  mechanism: 'sdr';
+  sdr: {
+    supplyWh: number;
+    demandWh: number;
+    /** Exact TS/TD as "TS/TD" in lowest terms; null when there is no demand. */
+    fraction: string | null;
+    /** TS/TD as a decimal string with 6 places, halves up; null when there is no demand. */
+    ratio: string | null;
+  };
+  /** Ps, rounded to µ/kWh (halves up). */
+  sellPrice: number;
+  /** Pb, rounded to µ/kWh (halves up). */
+  buyPrice: number;
+  /** Number of rounds the limit-price loop ran. */
+  rounds: number;
+  internalWh: number;
+  gridImportWh: number;
+  gridExportWh: number;
+  allocations: Allocation[];
+  gridAmount: number;
+  closedAt: string;
+}
+
+export interface SettlementEntry {
+  marketId: string;
+  participantId: string;
+  orderId: string;
+  side: Side;
+  internalWh: number;
+  gridWh: number;
+  /** The community price P applied to internal energy (µ/kWh). */
+  price: number;
+  amount: number;
+  at: string;
+}
+
+/** The grid utility's account id; no participant may take it. */
+export const GRID_ACCOUNT = 'grid';

@@ -1,0 +1,29 @@
+// One jest run, several projects: the fast in-process suites and the suite that runs
+// against the real Fabric network started by test/network/global-setup.
+const tsJest = ['ts-jest', { tsconfig: 'test/tsconfig.json', isolatedModules: false }];
+const base = (name, extra = {}) => ({
+  displayName: name,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': tsJest },
+  testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  moduleNameMapper: {
+    '^@ecch/chaincode$': '<rootDir>/chaincode/src/index.ts',
+    '^@ecch/chaincode/(.*)$': '<rootDir>/chaincode/src/$1',
+    '^@ecch/gateway-api$': '<rootDir>/gateway-api/src/index.ts',
+    '^@ecch/gateway-api/(.*)$': '<rootDir>/gateway-api/src/$1',
+    '^@ecch/simulator/(.*)$': '<rootDir>/simulator/src/$1',
+  },
+  ...extra,
+});
+
+module.exports = {
+  projects: [
+    base('chaincode'),
+    base('gateway'),
+    base('simulator'),
+    base('network', {
+      globalSetup: '<rootDir>/test/network/global-setup.ts',
+      globalTeardown: '<rootDir>/test/network/global-teardown.ts',
+    }),
+  ],
+};
