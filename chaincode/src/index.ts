@@ -1,6 +1,20 @@
+/**
+ * The ECCH market chaincode. `contracts` is what fabric-shim loads (package.json
+ * main); the domain rules are exported for the gateway and tests.
+ */
+import { AccountContract } from './contracts/account-contract';
+import { AuditContract } from './contracts/audit-contract';
+import { MarketContract } from './contracts/market-contract';
+import { OrderContract } from './contracts/order-contract';
+import { ParticipantContract } from './contracts/participant-contract';
+
+export { AccountContract, AuditContract, MarketContract, OrderContract, ParticipantContract };
+export const contracts: unknown[] = [ParticipantContract, MarketContract, OrderContract, AccountContract, AuditContract];
+
 export * from './domain/errors';
 export * from './domain/model';
 export * from './domain/rational';
 export * from './domain/sdr';
 export * from './domain/allocation';
 export * from './domain/clearing';
+export { canonicalJson } from './ledger/json';

@@ -52,7 +52,7 @@ export interface Market {
 }
 
 export type Side = 'buy' | 'sell';
-export const ORDER_STATUSES = ['open', 'cancelled', 'accepted', 'rejected', 'void'] as const;
+export const ORDER_STATUSES = ['open', 'cancelled', 'accepted', 'rejected'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export interface Order {
@@ -67,6 +67,8 @@ export interface Order {
   limitGiven: boolean;
   clientOrderId?: string;
   status: OrderStatus;
+  /** Why a cancelled order was cancelled: by its owner, or with its market. */
+  cancelledBy?: 'owner' | 'market';
   revision: number;
   createdAt: string;
   updatedAt: string;
@@ -112,9 +114,12 @@ export interface MarketResult {
 export interface SettlementEntry {
   marketId: string;
   participantId: string;
+  /** The order settled; "" for the grid's balancing entry. */
   orderId: string;
-  side: Side;
+  /** The order's side; "grid" for the grid's balancing entry. */
+  side: Side | 'grid';
   internalWh: number;
+  /** Energy traded with the grid; for the grid's entry, community import minus export. */
   gridWh: number;
   /** The community price P applied to internal energy (µ/kWh). */
   price: number;

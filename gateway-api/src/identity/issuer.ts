@@ -8,6 +8,7 @@
  * so the gateway holds the organisation CA's key and issues certificates itself;
  * the certificates are the same shape Fabric CA would issue.
  */
+import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the polyfill loaded first
 import { webcrypto, randomBytes, createPrivateKey } from 'node:crypto';
 
 type CryptoKey = webcrypto.CryptoKey;

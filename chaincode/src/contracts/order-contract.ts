@@ -1,0 +1,189 @@
+/**
+ * Orders: a household places, amends and cancels its own order while the market
+ * is open. Ownership is checked here against the submitting identity: the gateway
+ * is not trusted to do it.
+ */
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { LedgerError } from '../domain/errors';
+import { Market, Order, Participant } from '../domain/model';
+import { canonicalJson } from '../ledger/json';
+import { KEY } from '../ledger/keys';
+import { parsePageSize, read, readRequired, scanPage, write } from '../ledger/state';
+import { callerParticipant, emit, isNa, requireActiveHousehold, requireNa, txTime } from '../ledger/tx';
+import { Json, id, int, oneOf, onlyFields, optional, parseObject } from '../ledger/validate';
+
+async function openMarket(ctx: Context, marketId: string): Promise<Market> {
+  const market = await readRequired<Market>(ctx, KEY.market, [id(marketId, 'marketId')], `market ${marketId}`);
+  if (market.status !== 'open') throw new LedgerError('MARKET_NOT_OPEN', `market ${market.id} is ${market.status}`);
+  return market;
+}
+
+function checkEnergy(market: Market, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new LedgerError('INVALID_ARGUMENT', 'energyWh must be an integer');
+  }
+  if (value < 1 || value > market.maxOrderWh) {
+    throw new LedgerError('ENERGY_OUT_OF_RANGE', `energyWh must be between 1 and ${market.maxOrderWh}, got ${value}`);
+  }
+  return value;
+}
+
+/** §4: a limit outside [S, B] is refused; absent, a sell defaults to S and a buy to B. */
+function effectiveLimit(market: Market, side: 'buy' | 'sell', value: unknown): { limitPrice: number; limitGiven: boolean } {
+  if (value === undefined || value === null) {
+    return { limitPrice: side === 'sell' ? market.gridSellPrice : market.gridBuyPrice, limitGiven: false };
+  }
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new LedgerError('INVALID_ARGUMENT', 'limitPrice must be an integer (µ/kWh)');
+  if (value < market.gridSellPrice || value > market.gridBuyPrice) {
+    throw new LedgerError(
+      'LIMIT_OUT_OF_RANGE',
+      `limitPrice ${value} is outside [${market.gridSellPrice}, ${market.gridBuyPrice}] (the market's feed-in and retail prices)`,
+    );
+  }
+  return { limitPrice: value, limitGiven: true };
+}
+
+/** The caller's own open order in an open market, or a typed refusal. */
+async function ownOpenOrder(ctx: Context, marketId: string, orderId: string): Promise<{ market: Market; order: Order; owner: Participant }> {
+  const owner = await requireActiveHousehold(ctx);
+  const market = await openMarket(ctx, marketId);
+  const order = await readRequired<Order>(ctx, KEY.order, [market.id, id(orderId, 'orderId')], `order ${orderId}`);
+  if (order.participantId !== owner.id) throw new LedgerError('FORBIDDEN', `order ${order.id} belongs to another participant`);
+  if (order.status !== 'open') throw new LedgerError('ORDER_NOT_OPEN', `order ${order.id} is ${order.status}`);
+  return { market, order, owner };
+}
+
+function publicView(order: Order): Json {
+  // Events are visible to every channel member: they carry no owner.
+  return { marketId: order.marketId, orderId: order.id, side: order.side, energyWh: order.energyWh, limitPrice: order.limitPrice, revision: order.revision, status: order.status };
+}
+
+async function loadOrders(ctx: Context, refs: { marketId: string; orderId: string }[]): Promise<Order[]> {
+  const out: Order[] = [];
+  for (const r of refs) {
+    const o = await read<Order>(ctx, KEY.order, [r.marketId, r.orderId]);
+    if (o) out.push(o);
+  }
+  return out;
+}
+
+@Info({ title: 'Orders', description: 'The order book: one active order per household per market' })
+export class OrderContract extends Contract {
+  constructor() {
+    super('orders');
+  }
+
+  /**
+   * Places the caller's order. With a clientOrderId, a retry returns the first
+   * order unchanged (`created: false`) and writes nothing.
+   */
+  @Transaction()
+  @Returns('string')
+  public async Place(ctx: Context, marketId: string, input: string): Promise<string> {
+    const owner = await requireActiveHousehold(ctx);
+    const market = await openMarket(ctx, marketId);
+    const o = parseObject(input, 'order');
+    onlyFields(o, ['side', 'energyWh', 'limitPrice', 'clientOrderId'], 'order');
+    const clientOrderId = optional(o.clientOrderId, (v) => id(v, 'clientOrderId'));
+    if (clientOrderId !== undefined) {
+      const seen = await read<{ orderId: string }>(ctx, KEY.clientOrder, [market.id, owner.id, clientOrderId]);
+      if (seen) {
+        const existing = await readRequired<Order>(ctx, KEY.order, [market.id, seen.orderId], `order ${seen.orderId}`);
+        return canonicalJson({ order: existing, created: false });
+      }
+    }
+    const side = oneOf(o.side, 'side', ['buy', 'sell'] as const);
+    const energyWh = checkEnergy(market, o.energyWh);
+    const { limitPrice, limitGiven } = effectiveLimit(market, side, o.limitPrice);
+    const active = await read<{ orderId: string }>(ctx, KEY.active, [market.id, owner.id]);
+    if (active) {
+      throw new LedgerError('ACTIVE_ORDER_EXISTS', `participant ${owner.id} already has order ${active.orderId} in market ${market.id}: amend it instead`);
+    }
+    const now = txTime(ctx);
+    const order: Order = {
+      id: `o-${ctx.stub.getTxID().slice(0, 24)}`,
+      marketId: market.id,
+      participantId: owner.id,
+      side,
+      energyWh,
+      limitPrice,
+      limitGiven,
+      status: 'open',
+      revision: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    if (clientOrderId !== undefined) {
+      order.clientOrderId = clientOrderId;
+      await write(ctx, KEY.clientOrder, [market.id, owner.id, clientOrderId], { orderId: order.id });
+    }
+    await write(ctx, KEY.order, [market.id, order.id], order);
+    await write(ctx, KEY.active, [market.id, owner.id], { orderId: order.id });
+    await write(ctx, KEY.participantOrder, [owner.id, market.id, order.id], { marketId: market.id, orderId: order.id });
+    emit(ctx, 'order.placed', publicView(order));
+    return canonicalJson({ order, created: true });
+  }
+
+  /** Changes energy and/or limit; `expectedRevision`, when given, must match (optimistic concurrency). */
+  @Transaction()
+  @Returns('string')
+  public async Amend(ctx: Context, marketId: string, orderId: string, input: string): Promise<string> {
+    const { market, order } = await ownOpenOrder(ctx, marketId, orderId);
+    const o = parseObject(input, 'amendment');
+    onlyFields(o, ['energyWh', 'limitPrice', 'expectedRevision'], 'amendment');
+    if (o.energyWh === undefined && o.limitPrice === undefined) {
+      throw new LedgerError('INVALID_ARGUMENT', 'an amendment needs energyWh or limitPrice');
+    }
+    const expected = optional(o.expectedRevision, (v) => int(v, 'expectedRevision', 1));
+    if (expected !== undefined && expected !== order.revision) {
+      throw new LedgerError('REVISION_MISMATCH', `order ${order.id} is at revision ${order.revision}, not ${expected}`);
+    }
+    const amended: Order = { ...order, revision: order.revision + 1, updatedAt: txTime(ctx) };
+    if (o.energyWh !== undefined) amended.energyWh = checkEnergy(market, o.energyWh);
+    if (o.limitPrice !== undefined) Object.assign(amended, effectiveLimit(market, order.side, o.limitPrice));
+    await write(ctx, KEY.order, [market.id, order.id], amended);
+    emit(ctx, 'order.amended', publicView(amended));
+    return canonicalJson(amended);
+  }
+
+  @Transaction()
+  @Returns('string')
+  public async Cancel(ctx: Context, marketId: string, orderId: string): Promise<string> {
+    const { market, order, owner } = await ownOpenOrder(ctx, marketId, orderId);
+    const cancelled: Order = { ...order, status: 'cancelled', cancelledBy: 'owner', revision: order.revision + 1, updatedAt: txTime(ctx) };
+    await write(ctx, KEY.order, [market.id, order.id], cancelled);
+    await ctx.stub.deleteState(ctx.stub.createCompositeKey(KEY.active, [market.id, owner.id]));
+    emit(ctx, 'order.cancelled', publicView(cancelled));
+    return canonicalJson(cancelled);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  public async Get(ctx: Context, marketId: string, orderId: string): Promise<string> {
+    const order = await readRequired<Order>(ctx, KEY.order, [id(marketId, 'marketId'), id(orderId, 'orderId')], `order ${orderId}`);
+    if (!isNa(ctx)) {
+      const caller = await callerParticipant(ctx);
+      if (!caller || caller.id !== order.participantId) throw new LedgerError('FORBIDDEN', `order ${order.id} belongs to another participant`);
+    }
+    return canonicalJson(order);
+  }
+
+  /** The caller's own orders, in one market or (marketId "") all. */
+  @Transaction(false)
+  @Returns('string')
+  public async ListMine(ctx: Context, marketId: string, pageSize: string, bookmark: string): Promise<string> {
+    const caller = await callerParticipant(ctx);
+    if (!caller) throw new LedgerError('UNAUTHENTICATED', 'this identity is not bound to any participant');
+    const parts = marketId === '' ? [caller.id] : [caller.id, id(marketId, 'marketId')];
+    const page = await scanPage<{ marketId: string; orderId: string }>(ctx, KEY.participantOrder, parts, parsePageSize(pageSize), bookmark);
+    return canonicalJson({ items: await loadOrders(ctx, page.items), bookmark: page.bookmark });
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  public async ListByMarket(ctx: Context, marketId: string, pageSize: string, bookmark: string): Promise<string> {
+    requireNa(ctx, 'list every order of a market');
+    const page = await scanPage<Order>(ctx, KEY.order, [id(marketId, 'marketId')], parsePageSize(pageSize), bookmark);
+    return canonicalJson(page);
+  }
+}

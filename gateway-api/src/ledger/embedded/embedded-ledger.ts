@@ -1,0 +1,207 @@
+/**
+ * The embedded ledger: the ECCH chaincode run in-process on a persistent store,
+ * for `npm start` with no Fabric network and for fast tests. Transactions are
+ * endorsed and committed one at a time (a single orderer, one transaction per
+ * block), so there are no MVCC conflicts; each commit is one synced atomic batch.
+ */
+import './shim-logging';
+import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the polyfill loaded first
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { ClassicLevel } from 'classic-level';
+import { MemoryLevel } from 'memory-level';
+import * as x509 from '@peculiar/x509';
+import { EventCheckpoint, Ledger, LedgerEvent, LedgerIdentity, LedgerUnavailable, TransactionCall } from '../port';
+import { CHANNEL_ID, endorse, newTxId } from './engine';
+import { Db, EventRecord, HEIGHT_KEY, HistoryRecord, eventKey, historyKey, readHeight, stateKey } from './store';
+import { WriteSet } from './stub';
+
+export interface EmbeddedLedgerOptions {
+  /** Directory of the LevelDB store; omit for an in-memory ledger (tests). */
+  dataDir?: string;
+  /** PEM CA certificates whose issued identities may transact (the MSP's root of trust); omit to trust any. */
+  trustedCas?: string[];
+  /** The clock for transaction timestamps (tests pin it). */
+  now?: () => number;
+  /** Transaction id source (tests pin it to compare two ledgers' write sets). */
+  txId?: (certificate: string) => string;
+  /** Called after every commit with the transaction's write set. */
+  onCommit?: (tx: CommittedTransaction) => void;
+}
+
+export interface CommittedTransaction {
+  txId: string;
+  blockNumber: bigint;
+  writeSet: WriteSet;
+}
+
+export class EmbeddedLedger implements Ledger {
+  readonly kind = 'embedded' as const;
+  private tail: Promise<unknown> = Promise.resolve();
+  private readonly bus = new EventEmitter();
+  private readonly verified = new Set<string>();
+  private closed = false;
+
+  private constructor(
+    private readonly db: Db,
+    private height: bigint,
+    private readonly options: EmbeddedLedgerOptions,
+  ) {
+    this.bus.setMaxListeners(0);
+  }
+
+  static async open(options: EmbeddedLedgerOptions = {}): Promise<EmbeddedLedger> {
+    let db: Db;
+    if (options.dataDir) {
+      mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+      db = new ClassicLevel<string, Buffer>(`${options.dataDir}/ledger`, { keyEncoding: 'utf8', valueEncoding: 'buffer' }) as unknown as Db;
+    } else {
+      db = new MemoryLevel<string, Buffer>({ keyEncoding: 'utf8', valueEncoding: 'buffer' }) as unknown as Db;
+    }
+    await db.open();
+    return new EmbeddedLedger(db, await readHeight(db), options);
+  }
+
+  /** Number of committed transactions (one per block). */
+  get blockHeight(): bigint {
+    return this.height;
+  }
+
+  private async checkIdentity(identity: LedgerIdentity): Promise<void> {
+    const cas = this.options.trustedCas;
+    if (!cas || cas.length === 0 || this.verified.has(identity.certificate)) return;
+    const cert = new x509.X509Certificate(identity.certificate);
+    for (const pem of cas) {
+      const ca = new x509.X509Certificate(pem);
+      if (cert.issuer === ca.subject && (await cert.verify({ publicKey: ca.publicKey, signatureOnly: true }))) {
+        this.verified.add(identity.certificate);
+        return;
+      }
+    }
+    throw new LedgerUnavailable(`identity ${identity.label} is not issued by a trusted CA`);
+  }
+
+  private txContext(identity: LedgerIdentity, call: TransactionCall) {
+    return {
+      txId: (this.options.txId ?? newTxId)(identity.certificate),
+      channelId: CHANNEL_ID,
+      timestampMs: (this.options.now ?? Date.now)(),
+      mspId: identity.mspId,
+      certificate: identity.certificate,
+      args: [`${call.contract}:${call.transaction}`, ...call.args],
+    };
+  }
+
+  async evaluate(identity: LedgerIdentity, call: TransactionCall): Promise<string> {
+    this.assertOpen();
+    await this.checkIdentity(identity);
+    return (await endorse(this.db, this.txContext(identity, call))).payload;
+  }
+
+  submit(identity: LedgerIdentity, call: TransactionCall): Promise<string> {
+    this.assertOpen();
+    const run = async () => {
+      await this.checkIdentity(identity);
+      const tx = this.txContext(identity, call);
+      const { payload, writeSet } = await endorse(this.db, tx);
+      await this.commit(tx.txId, tx.timestampMs, writeSet);
+      return payload;
+    };
+    // One transaction at a time: the next starts once this one committed (or failed).
+    const result = this.tail.then(run, run);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  private async commit(txId: string, timestampMs: number, writeSet: WriteSet): Promise<void> {
+    const block = this.height + 1n;
+    const ops: { type: 'put' | 'del'; key: string; value?: Buffer }[] = [];
+    for (const [key, value] of writeSet.writes) {
+      ops.push(value === undefined ? { type: 'del', key: stateKey(key) } : { type: 'put', key: stateKey(key), value });
+      const h: HistoryRecord = { txId, timestampMs, isDelete: value === undefined, value: value ? value.toString('base64') : '' };
+      ops.push({ type: 'put', key: historyKey(key, block), value: Buffer.from(JSON.stringify(h)) });
+    }
+    let event: LedgerEvent | undefined;
+    if (writeSet.event) {
+      const rec: EventRecord = { name: writeSet.event.name, payload: writeSet.event.payload.toString('utf8'), txId, blockNumber: block.toString() };
+      ops.push({ type: 'put', key: eventKey(block), value: Buffer.from(JSON.stringify(rec)) });
+      event = toEvent(rec);
+    }
+    ops.push({ type: 'put', key: HEIGHT_KEY, value: Buffer.from(block.toString()) });
+    // One atomic, synced batch: the transaction is either wholly on disk or not at all.
+    await this.db.batch(ops as never, { sync: true } as never);
+    this.height = block;
+    this.options.onCommit?.({ txId, blockNumber: block, writeSet });
+    if (event) this.bus.emit('event', event);
+  }
+
+  async *events(_identity: LedgerIdentity, after: EventCheckpoint | undefined, signal: AbortSignal): AsyncIterable<LedgerEvent> {
+    // Subscribe first, then replay what is stored, so nothing committed in between is lost.
+    const queue: LedgerEvent[] = [];
+    let wake: (() => void) | undefined;
+    const onEvent = (e: LedgerEvent) => {
+      queue.push(e);
+      wake?.();
+    };
+    const onAbort = () => wake?.();
+    this.bus.on('event', onEvent);
+    signal.addEventListener('abort', onAbort);
+    try {
+      let last = after ? after.blockNumber : this.height;
+      if (after) {
+        for await (const [, v] of this.db.iterator({ gt: eventKey(after.blockNumber), lt: 'e!~' })) {
+          const e = toEvent(JSON.parse(v.toString('utf8')) as EventRecord);
+          if (e.blockNumber > last) {
+            last = e.blockNumber;
+            yield e;
+          }
+          if (signal.aborted) return;
+        }
+      }
+      while (!signal.aborted) {
+        const e = queue.shift();
+        if (e) {
+          if (e.blockNumber > last) {
+            last = e.blockNumber;
+            yield e;
+          }
+          continue;
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+    } finally {
+      this.bus.off('event', onEvent);
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async ready(): Promise<boolean> {
+    return !this.closed && this.db.status === 'open';
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.tail;
+    await this.db.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new LedgerUnavailable('the embedded ledger is closed');
+  }
+}
+
+function toEvent(rec: EventRecord): LedgerEvent {
+  let payload: unknown = rec.payload;
+  try {
+    payload = JSON.parse(rec.payload);
+  } catch {
+    // not JSON: deliver as text
+  }
+  return { name: rec.name, payload, txId: rec.txId, blockNumber: BigInt(rec.blockNumber), txIndex: 0 };
+}
+
+export async function createEmbeddedLedger(options: EmbeddedLedgerOptions = {}): Promise<EmbeddedLedger> {
+  return EmbeddedLedger.open(options);
+}

@@ -1,0 +1,66 @@
+/**
+ * Runs the ECCH chaincode's own contract classes in-process, through fabric-shim's
+ * contract dispatcher (the same code path a peer's chaincode process takes), and
+ * commits each transaction's write set atomically.
+ */
+import './shim-logging';
+import { createHash, randomBytes } from 'node:crypto';
+import { JSONSerializer } from 'fabric-contract-api';
+import { contracts, parseLedgerError } from '@ecch/chaincode';
+import { LedgerRefusal } from '../port';
+import { EmbeddedStub, TxContext, WriteSet } from './stub';
+
+// fabric-shim's dispatcher is not part of its typed public API; it is the class the
+// shim's bootstrap instantiates for `fabric-chaincode-node start|server`.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ChaincodeFromContract = require('fabric-shim/lib/contract-spi/chaincodefromcontract');
+
+interface ShimResponse {
+  status: number;
+  message?: string;
+  payload?: Uint8Array;
+}
+
+interface Dispatcher {
+  Invoke(stub: unknown): Promise<ShimResponse>;
+}
+
+export const CHANNEL_ID = 'ecch';
+
+let dispatcher: Dispatcher | undefined;
+
+function chaincode(): Dispatcher {
+  if (!dispatcher) {
+    const serializers = { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } };
+    dispatcher = new ChaincodeFromContract(contracts, serializers, {}, 'ecch-market', '0.1.0') as Dispatcher;
+  }
+  return dispatcher;
+}
+
+/** Fabric's transaction id: hex SHA-256 of nonce ‖ creator. */
+export function newTxId(certificate: string): string {
+  return createHash('sha256').update(randomBytes(24)).update(certificate).digest('hex');
+}
+
+export interface Endorsement {
+  payload: string;
+  writeSet: WriteSet;
+}
+
+/** Simulates one transaction against the committed state; nothing is written. */
+export async function endorse(db: ConstructorParameters<typeof EmbeddedStub>[0], tx: TxContext): Promise<Endorsement> {
+  const stub = new EmbeddedStub(db, tx);
+  const response = await chaincode().Invoke(stub);
+  if (response.status !== 200) {
+    const message = response.message ?? 'transaction failed';
+    const refusal = parseLedgerError(message);
+    if (refusal) throw new LedgerRefusal(refusal.code, refusal.detail);
+    // fabric-contract-api's own refusals (unknown contract or function, wrong argument count).
+    throw new LedgerRefusal('INVALID_ARGUMENT', message);
+  }
+  if (stub.writeSet.paginated && stub.writeSet.writes.size > 0) {
+    // Fabric's simulator refuses the same combination at the end of simulation.
+    throw new Error('transaction has paginated queries and writes');
+  }
+  return { payload: Buffer.from(response.payload ?? []).toString('utf8'), writeSet: stub.writeSet };
+}

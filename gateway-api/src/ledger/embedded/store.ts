@@ -1,0 +1,44 @@
+/**
+ * The embedded ledger's persistent layout on an abstract-level database
+ * (LevelDB on disk, or in memory for tests). A committed transaction is ONE
+ * atomic, synced batch: world state, key history, the block height and the event
+ * either all land or none do, so a crash mid-transaction leaves the store as it was.
+ *
+ *   s!<key>                         world state value
+ *   h!<key>!<block:16>              history entry (newest read first)
+ *   e!<block:16>                    the block's chaincode event
+ *   m!height                        number of committed blocks
+ */
+import type { AbstractLevel } from 'abstract-level';
+
+export type Db = AbstractLevel<string | Buffer | Uint8Array, string, Buffer>;
+
+/** Fabric's composite-key range end: U+10FFFF sorts after every attribute. */
+export const MAX_RUNE = '\u{10FFFF}';
+
+export const stateKey = (k: string): string => `s!${k}`;
+export const historyPrefix = (k: string): string => `h!${k}!`;
+export const historyKey = (k: string, block: bigint): string => `${historyPrefix(k)}${block.toString().padStart(16, '0')}`;
+export const eventKey = (block: bigint): string => `e!${block.toString().padStart(16, '0')}`;
+export const HEIGHT_KEY = 'm!height';
+
+export interface HistoryRecord {
+  txId: string;
+  /** Milliseconds since the epoch of the transaction timestamp. */
+  timestampMs: number;
+  isDelete: boolean;
+  /** Base64 of the value written (empty for a delete). */
+  value: string;
+}
+
+export interface EventRecord {
+  name: string;
+  payload: string;
+  txId: string;
+  blockNumber: string;
+}
+
+export async function readHeight(db: Db): Promise<bigint> {
+  const raw = await db.get(HEIGHT_KEY);
+  return raw === undefined ? 0n : BigInt(raw.toString('utf8'));
+}

@@ -1,0 +1,63 @@
+/**
+ * A ready community for contract tests: an in-memory embedded ledger running the
+ * real chaincode, an org CA, the NA's identity (attribute ecch.role=na) and helpers
+ * to register households with their own X.509 identities.
+ */
+import '@ecch/gateway-api/ledger/embedded/shim-logging';
+import { createEmbeddedLedger, EmbeddedLedger, EmbeddedLedgerOptions } from '@ecch/gateway-api/ledger/embedded';
+import { LedgerIdentity, TransactionCall } from '@ecch/gateway-api/ledger/port';
+import { CertificateAuthority, createCertificateAuthority, issueIdentity } from '@ecch/gateway-api/identity/issuer';
+import { identityKey } from '@ecch/gateway-api/identity/identity-key';
+
+export const MSP = 'CommunityMSP';
+
+let sharedCa: Promise<CertificateAuthority> | undefined;
+/** Creating keys is slow-ish; one CA per test file is plenty. */
+export function testCa(): Promise<CertificateAuthority> {
+  sharedCa ??= createCertificateAuthority('ca.community.ecch.local', 'ECCH Community');
+  return sharedCa;
+}
+
+export async function newIdentity(label: string, attrs?: Record<string, string>): Promise<LedgerIdentity> {
+  const issued = await issueIdentity(await testCa(), { commonName: label, attrs });
+  return { label, mspId: MSP, certificate: issued.certificate, privateKey: issued.privateKey };
+}
+
+export interface Community {
+  ledger: EmbeddedLedger;
+  na: LedgerIdentity;
+  submit<T = unknown>(who: LedgerIdentity, contract: TransactionCall['contract'], tx: string, ...args: string[]): Promise<T>;
+  evaluate<T = unknown>(who: LedgerIdentity, contract: TransactionCall['contract'], tx: string, ...args: string[]): Promise<T>;
+  /** Registers and approves a household bound to a fresh identity. */
+  household(id: string, kind?: string): Promise<LedgerIdentity>;
+  close(): Promise<void>;
+}
+
+export async function community(options: EmbeddedLedgerOptions = {}): Promise<Community> {
+  const ledger = await createEmbeddedLedger({ trustedCas: [(await testCa()).certificate], ...options });
+  const na = await newIdentity('admin', { 'ecch.role': 'na' });
+  const submit = async <T>(who: LedgerIdentity, contract: TransactionCall['contract'], transaction: string, ...args: string[]) =>
+    JSON.parse(await ledger.submit(who, { contract, transaction, args })) as T;
+  const evaluate = async <T>(who: LedgerIdentity, contract: TransactionCall['contract'], transaction: string, ...args: string[]) =>
+    JSON.parse(await ledger.evaluate(who, { contract, transaction, args })) as T;
+  return {
+    ledger,
+    na,
+    submit,
+    evaluate,
+    async household(id, kind = 'prosumer') {
+      const who = await newIdentity(id);
+      await submit(na, 'participants', 'Register', JSON.stringify({ id, name: `Household ${id}`, kind, identity: identityKey(MSP, who.certificate) }));
+      return who;
+    },
+    close: () => ledger.close(),
+  };
+}
+
+/** The spec's §8 tariffs. */
+export const B = 130000;
+export const S = 40000;
+
+export function marketInput(id: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ id, deliveryStart: '2026-06-21T10:00:00Z', gridBuyPrice: B, gridSellPrice: S, ...extra });
+}
