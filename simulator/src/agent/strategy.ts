@@ -1,0 +1,58 @@
+/**
+ * How a home turns its net position into one order per market.
+ *
+ * Under SDR a limit can only get an order rejected, never improve its price: a
+ * rejected sell exports at S and a rejected buy imports at B, the worst an accepted
+ * order can get. So 'truthful' sends no limit (the tariff default applies).
+ * 'margin' models a cautious home: it asks S + m·(B − S) or bids B − m·(B − S),
+ * reads the public order book once everyone has ordered, and amends its limit back
+ * to the tariff if the predicted clearing price would reject it.
+ */
+import { Position } from './position';
+
+export type StrategyName = 'truthful' | 'margin';
+
+export interface Strategy {
+  name: StrategyName;
+  /** Fraction m of the spread (B − S) asked over S or bid under B. */
+  margin: number;
+}
+
+export const DEFAULT_STRATEGY: Strategy = { name: 'margin', margin: 0.1 };
+
+export interface OrderIntent {
+  side: 'buy' | 'sell';
+  energyWh: number;
+  limitPrice?: number;
+}
+
+export interface MarketTariff {
+  gridBuyPrice: number;
+  gridSellPrice: number;
+}
+
+/** The order for the hour, or null when the home is balanced. */
+export function orderFor(pos: Position, t: MarketTariff, s: Strategy): OrderIntent | null {
+  const spread = t.gridBuyPrice - t.gridSellPrice;
+  const m = Math.round(s.margin * spread);
+  if (pos.exportWh > 0) {
+    return s.name === 'margin' ? { side: 'sell', energyWh: pos.exportWh, limitPrice: t.gridSellPrice + m } : { side: 'sell', energyWh: pos.exportWh };
+  }
+  if (pos.importWh > 0) {
+    return s.name === 'margin' ? { side: 'buy', energyWh: pos.importWh, limitPrice: t.gridBuyPrice - m } : { side: 'buy', energyWh: pos.importWh };
+  }
+  return null;
+}
+
+export interface PredictedPrices {
+  sellPrice: number;
+  buyPrice: number;
+}
+
+/** The new limit if the order would be rejected at the predicted prices, else null. */
+export function amendment(intent: OrderIntent, t: MarketTariff, p: PredictedPrices): number | null {
+  if (intent.limitPrice === undefined) return null;
+  if (intent.side === 'sell' && intent.limitPrice > p.sellPrice) return t.gridSellPrice;
+  if (intent.side === 'buy' && intent.limitPrice < p.buyPrice) return t.gridBuyPrice;
+  return null;
+}
