@@ -1,0 +1,81 @@
+/** Shapes of the gateway REST API v1 (shared/spec/api.md) that the simulator uses. */
+export interface Participant {
+  id: string;
+  name: string;
+  kind: 'prosumer' | 'consumer' | 'storage' | 'res-owner';
+  status: string;
+  pvKwp?: number;
+  batteryKwh?: number;
+  lot?: number;
+}
+
+export interface Market {
+  id: string;
+  status: string;
+  deliveryStart: string;
+  durationMinutes: number;
+  gridBuyPrice: number;
+  gridSellPrice: number;
+  mechanism: string;
+}
+
+export interface Order {
+  id: string;
+  marketId: string;
+  participantId: string;
+  side: 'buy' | 'sell';
+  energyWh: number;
+  limitPrice: number;
+  status: string;
+  revision: number;
+}
+
+export interface Allocation {
+  orderId: string;
+  participantId: string;
+  side: 'buy' | 'sell';
+  status: 'accepted' | 'rejected';
+  energyWh: number;
+  internalWh: number;
+  gridWh: number;
+  amount: number;
+}
+
+export interface MarketResult {
+  marketId: string;
+  mechanism: string;
+  sdr: { supplyWh: number; demandWh: number; ratio: string | number | null };
+  sellPrice: number;
+  buyPrice: number;
+  internalWh: number;
+  gridImportWh: number;
+  gridExportWh: number;
+  allocations: Allocation[];
+  gridAmount: number;
+}
+
+export interface Account {
+  participantId: string;
+  balance: number;
+  entries: unknown[];
+}
+
+export interface BookSide {
+  totalWh: number;
+  levels: { price: number; energyWh: number; orders?: number }[];
+}
+
+export interface OrderBook {
+  marketId: string;
+  buy: BookSide;
+  sell: BookSide;
+}
+
+/** RFC 9457 problem details. */
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  errors?: { path: string; message: string }[];
+}

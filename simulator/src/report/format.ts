@@ -1,0 +1,12 @@
+/** Human units for reports: Wh → kWh, µ → QAR, ratios → %. */
+export const kwh = (wh: number, digits = 1) => (wh / 1000).toFixed(digits);
+export const qar = (micro: number, digits = 2) => (micro / 1e6).toFixed(digits);
+export const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)} %`;
+export const price = (microPerKwh: number) => (microPerKwh / 1e6).toFixed(4);
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** A GitHub-flavoured markdown table. */
+export function table(head: readonly string[], rows: readonly (readonly (string | number)[])[], align?: readonly ('l' | 'r')[]): string {
+  const sep = head.map((_, i) => ((align?.[i] ?? 'r') === 'l' ? '---' : '---:'));
+  return [head, sep, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}

@@ -1,0 +1,121 @@
+/** report.md of one run: what was traded, with whom, and who gained what. */
+import { Metrics } from './metrics';
+import { checksPassed, Summary } from './summary';
+import { kwh, pct, price, qar, seconds, table } from './format';
+
+export const CHART_FILES = {
+  energy: 'charts/energy.svg',
+  prices: 'charts/prices.svg',
+  flows: 'charts/flows.svg',
+  bills: 'charts/bills.svg',
+} as const;
+
+export function renderReport(s: Summary, m: Metrics): string {
+  const c = s.config;
+  const e = s.energyWh;
+  const out: string[] = [];
+  out.push(`# ECCH demonstrator: ${c.community}, ${c.scenario}, ${c.hours} h from ${c.date}`);
+  out.push('');
+  out.push(
+    `${c.scenarioTitle}. ${s.homes.total} homes (${s.homes.withPv} with PV, ${s.homes.pvKwp} kWp in all; ` +
+      `${s.homes.withBattery} with a battery). Tariff \`${c.tariff}\`, strategy \`${c.strategy}\`` +
+      `${c.strategy === 'margin' ? ` (margin ${c.margin * 100} % of the spread, amended after reading the order book)` : ''}, seed ${c.seed}. ` +
+      `Ledger: ${c.ledger}. Demand, PV and homes are synthetic (see fixtures/README.md).`,
+  );
+  out.push('');
+  out.push(`Wall time ${seconds(s.timing.wallMs)} for ${s.timing.httpRequests} HTTP requests (started ${s.timing.startedAt}).`);
+  out.push('');
+  out.push('## Energy');
+  out.push('');
+  out.push(
+    table(
+      ['', 'with P2P (kWh)', 'grid only (kWh)'],
+      [
+        ['PV generation', kwh(e.generation), kwh(e.generation)],
+        ['demand', kwh(e.demand), kwh(e.demand)],
+        ['PV used at home', kwh(e.selfUse), kwh(e.selfUse)],
+        ['battery charged / discharged / lost', `${kwh(e.batteryCharged)} / ${kwh(e.batteryDischarged)} / ${kwh(e.batteryLoss, 3)}`, 'same'],
+        ['left in batteries at the end', kwh(e.batteryEnd), kwh(e.batteryEnd)],
+        ['traded P2P inside the community', kwh(e.p2pTraded), '0.0'],
+        ['grid import', kwh(e.gridImport), kwh(e.baselineGridImport)],
+        ['grid export', kwh(e.gridExport), kwh(e.baselineGridExport)],
+        ['community self-sufficiency', pct(s.ratios.selfSufficiency), pct(s.ratios.baselineSelfSufficiency)],
+        ['PV self-consumption in the community', pct(s.ratios.selfConsumption), pct(e.generation ? 1 - e.baselineGridExport / e.generation : 0)],
+      ],
+      ['l', 'r', 'r'],
+    ),
+  );
+  out.push('');
+  out.push(
+    `${pct(s.ratios.p2pShareOfSurplus)} of the surplus offered found a buyer inside the community. ` +
+      `Energy was traded in ${s.prices.marketsWithTrade} of ${c.hours} markets` +
+      (s.prices.meanCommunityPrice === null
+        ? '.'
+        : ` at a community price Ps of ${price(s.prices.minSellPrice)}–${price(s.prices.maxSellPrice)} QAR/kWh (energy-weighted mean ${price(s.prices.meanCommunityPrice)}).`),
+  );
+  out.push('');
+  out.push('Physically the feeder nets flows either way; "grid only" counts what each home would be billed for if it traded with the utility alone.');
+  out.push('');
+  out.push('## Money');
+  out.push('');
+  const mm = s.moneyMicro;
+  out.push(
+    table(
+      ['', 'QAR'],
+      [
+        ['community balance with P2P (negative = pays)', qar(mm.community)],
+        ['community balance trading only with the grid', qar(mm.baseline)],
+        ['kept in the community by P2P', qar(mm.gain)],
+        ['grid account on the ledger', mm.gridBalance === null ? 'n/a' : qar(mm.gridBalance)],
+      ],
+      ['l', 'r'],
+    ),
+  );
+  out.push('');
+  out.push(`${mm.homesBetterOff} homes better off, ${mm.homesWorseOff} worse off, ${mm.homesUnchanged} unchanged (no order, or nothing traded inside).`);
+  out.push('');
+  out.push('## Checks');
+  out.push('');
+  out.push(checksPassed(s.checks) ? 'All checks passed:' : '**Some checks failed:**');
+  out.push('');
+  for (const [k, v] of Object.entries(s.checks)) out.push(`- ${k}: ${v}`);
+  out.push('');
+  out.push(
+    'Energy balance (generation + import = demand + export + ΔSoC + loss) per home and hour; battery within [0, capacity] and 2.5 kWh per hour; ' +
+      'allocations equal the orders; Σ internal sold = Σ internal bought; every published amount and every ledger balance equals the simulator’s own market-rules §7 computation from the published result; money conserved with the grid account.',
+  );
+  out.push('');
+  out.push('## Charts');
+  out.push('');
+  out.push(`![generation and demand](${CHART_FILES.energy})`);
+  out.push(`![SDR and prices](${CHART_FILES.prices})`);
+  out.push(`![internal vs grid](${CHART_FILES.flows})`);
+  out.push(`![bills](${CHART_FILES.bills})`);
+  out.push('');
+  out.push('## Every household: P2P vs grid only');
+  out.push('');
+  out.push('Balance change over the run in QAR (negative = pays); gain = P2P − grid only.');
+  out.push('');
+  out.push(
+    table(
+      ['home', 'type', 'PV kWp', 'battery kWh', 'demand kWh', 'PV kWh', 'sold P2P kWh', 'bought P2P kWh', 'grid only QAR', 'P2P QAR', 'gain QAR', 'ledger balance QAR'],
+      m.homes.map((h) => [
+        h.participantId,
+        h.dwelling,
+        h.pvKwp,
+        h.batteryKwh,
+        kwh(h.demandWh),
+        kwh(h.generationWh),
+        kwh(h.soldInternalWh),
+        kwh(h.boughtInternalWh),
+        qar(h.baselineAmount),
+        qar(h.p2pAmount),
+        qar(h.gainAmount),
+        h.ledgerBalance === null ? 'n/a' : qar(h.ledgerBalance),
+      ]),
+      ['l', 'l'],
+    ),
+  );
+  out.push('');
+  return out.join('\n');
+}

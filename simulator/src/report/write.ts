@@ -1,0 +1,57 @@
+/** Writes a run's outputs into its folder: CSVs, summary.json, report.md and SVG charts. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { billsSpec, energySpec, flowsSpec, pricesSpec } from '../charts/specs';
+import { renderSvg } from '../charts/render';
+import { RunRecord } from '../sim/record';
+import { stableJson } from '../util/stable-json';
+import { toCsv } from './csv';
+import { CHART_FILES, renderReport } from './markdown';
+import { computeMetrics, Metrics } from './metrics';
+import { summarize, Summary } from './summary';
+
+function homeHourRows(run: RunRecord) {
+  return run.hours.flatMap((h) =>
+    h.homes.map((x) => ({
+      hour: h.index,
+      deliveryStart: h.deliveryStart,
+      home: x.id,
+      generationWh: x.position.generationWh,
+      demandWh: x.position.demandWh,
+      batteryChargedWh: x.position.battery.chargedWh,
+      batteryDischargedWh: x.position.battery.dischargedWh,
+      batteryLossWh: x.position.battery.lossWh,
+      socWh: x.position.battery.socAfterWh,
+      side: x.intent?.side ?? '',
+      energyWh: x.intent?.energyWh ?? 0,
+      limitPrice: x.intent?.limitPrice ?? '',
+      amendedLimit: x.amendedLimit ?? '',
+      status: x.allocation?.status ?? '',
+      internalWh: x.allocation?.internalWh ?? 0,
+      gridWh: x.allocation?.gridWh ?? 0,
+      amount: x.allocation?.amount ?? 0,
+    })),
+  );
+}
+
+export async function writeRun(dir: string, run: RunRecord, opts: { charts?: boolean } = {}): Promise<{ summary: Summary; metrics: Metrics }> {
+  const metrics = computeMetrics(run);
+  const summary = summarize(run, metrics);
+  mkdirSync(join(dir, 'charts'), { recursive: true });
+  writeFileSync(join(dir, 'hours.csv'), toCsv(metrics.hours));
+  writeFileSync(join(dir, 'households.csv'), toCsv(metrics.homes));
+  writeFileSync(join(dir, 'household-hours.csv'), toCsv(homeHourRows(run)));
+  writeFileSync(join(dir, 'summary.json'), stableJson(summary));
+  writeFileSync(join(dir, 'report.md'), renderReport(summary, metrics));
+  if (opts.charts !== false) {
+    const title = `${run.config.community} ${run.config.scenario}`;
+    const specs: [string, unknown][] = [
+      [CHART_FILES.energy, energySpec(metrics, title)],
+      [CHART_FILES.prices, pricesSpec(metrics, title)],
+      [CHART_FILES.flows, flowsSpec(metrics, title)],
+      [CHART_FILES.bills, billsSpec(metrics, title)],
+    ];
+    for (const [file, spec] of specs) writeFileSync(join(dir, file), await renderSvg(spec));
+  }
+  return { summary, metrics };
+}
