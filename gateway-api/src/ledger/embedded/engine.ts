@@ -3,7 +3,7 @@
  * contract dispatcher (the same code path a peer's chaincode process takes), and
  * commits each transaction's write set atomically.
  */
-import './shim-logging';
+import { muteRefusalLog } from './shim-logging';
 import { createHash, randomBytes } from 'node:crypto';
 import { JSONSerializer } from 'fabric-contract-api';
 import { contracts, parseLedgerError } from '@ecch/chaincode';
@@ -33,6 +33,7 @@ function chaincode(): Dispatcher {
   if (!dispatcher) {
     const serializers = { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } };
     dispatcher = new ChaincodeFromContract(contracts, serializers, {}, 'ecch-market', '0.1.0') as Dispatcher;
+    muteRefusalLog();
   }
   return dispatcher;
 }
