@@ -8,12 +8,12 @@ const hourAxis = { field: 'hour', type: 'quantitative', title: 'hour from local 
 /** Community generation and demand, with grid import/export with and without P2P. */
 export function energySpec(m: Metrics, title: string): Spec {
   const values = m.hours.flatMap((h) => [
-    { hour: h.index, series: 'PV generation', kWh: h.generationWh / 1000 },
-    { hour: h.index, series: 'demand', kWh: h.demandWh / 1000 },
-    { hour: h.index, series: 'grid import, P2P', kWh: h.gridImportWh / 1000 },
-    { hour: h.index, series: 'grid import, grid only', kWh: h.bidWh / 1000 },
-    { hour: h.index, series: 'grid export, P2P', kWh: h.gridExportWh / 1000 },
-    { hour: h.index, series: 'grid export, grid only', kWh: h.offeredWh / 1000 },
+    { hour: h.hour, series: 'PV generation', kWh: h.generationWh / 1000 },
+    { hour: h.hour, series: 'demand', kWh: h.demandWh / 1000 },
+    { hour: h.hour, series: 'grid import, P2P', kWh: h.gridImportWh / 1000 },
+    { hour: h.hour, series: 'grid import, grid only', kWh: h.bidWh / 1000 },
+    { hour: h.hour, series: 'grid export, P2P', kWh: h.gridExportWh / 1000 },
+    { hour: h.hour, series: 'grid export, grid only', kWh: h.offeredWh / 1000 },
   ]);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -39,13 +39,13 @@ export function energySpec(m: Metrics, title: string): Spec {
 /** SDR and the clearing prices against the grid tariffs, per hour. */
 export function pricesSpec(m: Metrics, title: string): Spec {
   const prices = m.hours.flatMap((h) => [
-    { hour: h.index, series: 'Ps (community sell price)', qar: h.sellPrice / 1e6 },
-    { hour: h.index, series: 'Pb (buyers’ average price)', qar: h.buyPrice / 1e6 },
-    { hour: h.index, series: 'B (grid retail)', qar: h.gridBuyPrice / 1e6 },
-    { hour: h.index, series: 'S (feed-in)', qar: h.gridSellPrice / 1e6 },
+    { hour: h.hour, series: 'Ps (community sell price)', qar: h.sellPrice / 1e6 },
+    { hour: h.hour, series: 'Pb (buyers’ average price)', qar: h.buyPrice / 1e6 },
+    { hour: h.hour, series: 'B (grid retail)', qar: h.gridBuyPrice / 1e6 },
+    { hour: h.hour, series: 'S (feed-in)', qar: h.gridSellPrice / 1e6 },
   ]);
   const sdrMax = Math.max(1.5, Math.min(5, ...m.hours.map((h) => h.sdr ?? 0)));
-  const sdr = m.hours.map((h) => ({ hour: h.index, sdr: h.sdr === null ? null : Math.min(h.sdr, sdrMax) }));
+  const sdr = m.hours.map((h) => ({ hour: h.hour, sdr: h.sdr === null ? null : Math.min(h.sdr, sdrMax) }));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: `SDR and prices per hour: ${title}` },
@@ -79,10 +79,10 @@ export function flowsSpec(m: Metrics, title: string): Spec {
   const values = m.hours.flatMap((h) => {
     const rejectedOrGridImport = h.gridImportWh;
     return [
-      { hour: h.index, flow: 'bought P2P', kWh: h.internalWh / 1000 },
-      { hour: h.index, flow: 'imported from grid', kWh: rejectedOrGridImport / 1000 },
-      { hour: h.index, flow: 'sold P2P', kWh: -h.internalWh / 1000 },
-      { hour: h.index, flow: 'exported to grid', kWh: -h.gridExportWh / 1000 },
+      { hour: h.hour, flow: 'bought P2P', kWh: h.internalWh / 1000 },
+      { hour: h.hour, flow: 'imported from grid', kWh: rejectedOrGridImport / 1000 },
+      { hour: h.hour, flow: 'sold P2P', kWh: -h.internalWh / 1000 },
+      { hour: h.hour, flow: 'exported to grid', kWh: -h.gridExportWh / 1000 },
     ];
   });
   return {
@@ -93,7 +93,7 @@ export function flowsSpec(m: Metrics, title: string): Spec {
     data: { values },
     mark: 'bar',
     encoding: {
-      x: { ...hourAxis, type: 'ordinal', axis: { labelAngle: 0, values: m.hours.filter((h) => h.index % 6 === 0).map((h) => h.index) } },
+      x: { ...hourAxis, type: 'ordinal', axis: { labelAngle: 0, values: m.hours.filter((h) => h.hour % 6 === 0).map((h) => h.hour) } },
       y: { field: 'kWh', type: 'quantitative', title: 'kWh per hour', stack: 'zero' },
       color: {
         field: 'flow',

@@ -30,6 +30,7 @@ interface Opts {
   scenario: string;
   out?: string;
   start: string;
+  startHour: number;
   tariff: TariffKind;
   ledger: 'embedded' | 'fabric';
   gatewayUrl?: string;
@@ -56,6 +57,7 @@ const program = new Command('simulate')
   .addOption(new Option('--scenario <id>', 'S1 PV only, S2 + battery, S3 10 kWp + battery').choices(['S1', 'S2', 'S3']).default('S1'))
   .option('--out <dir>', 'output folder')
   .option('--start <YYYY-MM-DD>', 'first local day (Doha)', DEFAULT_DATE)
+  .option('--start-hour <h>', 'local hour of the first market', (v) => Number.parseInt(v, 10), 0)
   .addOption(new Option('--tariff <kind>', 'grid tariff').choices(['flat', 'tou']).default('flat'))
   .addOption(new Option('--ledger <kind>', 'ledger of the in-process gateway').choices(['embedded', 'fabric']).default('embedded'))
   .option('--gateway-url <url>', 'use a running gateway instead of starting one')
@@ -101,6 +103,7 @@ async function main(o: Opts): Promise<number> {
       community,
       scenario,
       date: o.start,
+      fromHour: o.startHour,
       hours: o.hours,
       tariff: o.tariff,
       strategy: { name: o.strategy, margin: o.margin },

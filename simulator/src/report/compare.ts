@@ -1,5 +1,5 @@
 /** Side-by-side table of several runs' summary.json (e.g. S1, S2, S3). */
-import { kwh, pct, price, qar, seconds, table } from './format';
+import { kwh, pct, price, qar, seconds, table, window } from './format';
 import { Summary } from './summary';
 
 export function renderComparison(runs: readonly { dir: string; summary: Summary }[]): string {
@@ -7,7 +7,7 @@ export function renderComparison(runs: readonly { dir: string; summary: Summary 
   const rows: [string, ...string[]][] = [
     ['community', ...col((s) => s.config.community)],
     ['scenario', ...col((s) => s.config.scenario)],
-    ['hours from', ...col((s) => `${s.config.hours} h from ${s.config.date}`)],
+    ['window', ...col((s) => window(s.config))],
     ['tariff / strategy', ...col((s) => `${s.config.tariff} / ${s.config.strategy}`)],
     ['homes (PV / battery)', ...col((s) => `${s.homes.total} (${s.homes.withPv} / ${s.homes.withBattery})`)],
     ['PV installed, kWp', ...col((s) => String(s.homes.pvKwp))],

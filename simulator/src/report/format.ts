@@ -10,3 +10,7 @@ export function table(head: readonly string[], rows: readonly (readonly (string 
   const sep = head.map((_, i) => ((align?.[i] ?? 'r') === 'l' ? '---' : '---:'));
   return [head, sep, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
+
+/** "48 h from 2026-06-21 00:00 (Doha)". */
+export const window = (c: { hours: number; date: string; fromHour: number }) =>
+  `${c.hours} h from ${c.date} ${String(c.fromHour).padStart(2, '0')}:00 (Doha)`;

@@ -1,7 +1,7 @@
 /** report.md of one run: what was traded, with whom, and who gained what. */
 import { Metrics } from './metrics';
 import { checksPassed, Summary } from './summary';
-import { kwh, pct, price, qar, seconds, table } from './format';
+import { kwh, pct, price, qar, seconds, table, window } from './format';
 
 export const CHART_FILES = {
   energy: 'charts/energy.svg',
@@ -14,7 +14,7 @@ export function renderReport(s: Summary, m: Metrics): string {
   const c = s.config;
   const e = s.energyWh;
   const out: string[] = [];
-  out.push(`# ECCH demonstrator: ${c.community}, ${c.scenario}, ${c.hours} h from ${c.date}`);
+  out.push(`# ECCH demonstrator: ${c.community}, ${c.scenario}, ${window(c)}`);
   out.push('');
   out.push(
     `${c.scenarioTitle}. ${s.homes.total} homes (${s.homes.withPv} with PV, ${s.homes.pvKwp} kWp in all; ` +

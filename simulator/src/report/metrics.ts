@@ -8,6 +8,8 @@ import { gridOnlyAmount, settleAllocation } from './settlement';
 
 export interface HourRow {
   index: number;
+  /** Hours since local midnight of the run's first day (the charts' x axis). */
+  hour: number;
   deliveryStart: string;
   localDate: string;
   localHour: number;
@@ -131,6 +133,7 @@ export function computeMetrics(run: RunRecord): Metrics {
     const r = hr.result;
     const row: HourRow = {
       index: hr.index,
+      hour: run.config.fromHour + hr.index,
       deliveryStart: hr.deliveryStart,
       localDate: hr.localDate,
       localHour: hr.localHour,

@@ -11,6 +11,7 @@ export interface RunConfig {
   scenario: ScenarioId;
   scenarioTitle: string;
   date: string;
+  fromHour: number;
   hours: number;
   tariff: TariffKind;
   strategy: StrategyName;

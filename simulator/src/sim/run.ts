@@ -22,6 +22,8 @@ export interface RunOptions {
   community: Community;
   scenario: Scenario;
   date: string;
+  /** Local hour of `date` the first market delivers (default 0, midnight). */
+  fromHour?: number;
   hours: number;
   tariff: TariffKind;
   strategy: Strategy;
@@ -48,7 +50,7 @@ export async function runSimulation(api: GatewayApi, adminToken: string, o: RunO
     requests++;
     return p;
   };
-  const slots = hourSlots(o.date, o.hours);
+  const slots = hourSlots(o.date, o.hours, o.fromHour ?? 0);
   const inputs = planInputs(o.community, o.scenario, slots, o.seed);
   const homes: HomeSetup[] = o.community.households.map((h) => ({
     ...h,
@@ -150,6 +152,7 @@ export async function runSimulation(api: GatewayApi, adminToken: string, o: RunO
       scenario: o.scenario.id,
       scenarioTitle: o.scenario.title,
       date: o.date,
+      fromHour: o.fromHour ?? 0,
       hours: o.hours,
       tariff: o.tariff,
       strategy: o.strategy.name,
