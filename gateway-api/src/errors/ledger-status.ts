@@ -1,0 +1,26 @@
+/**
+ * The one table from the ledger's refusal codes (chaincode/src/domain/errors.ts) to
+ * HTTP statuses. Typed as a total record, so a code added to the chaincode does not
+ * compile here until it has a status.
+ */
+import type { ErrorCode } from '@ecch/chaincode';
+
+export const LEDGER_STATUS: Readonly<Record<ErrorCode, number>> = {
+  INVALID_ARGUMENT: 422,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  // The token was valid but its ledger identity is bound to no participant.
+  UNAUTHENTICATED: 403,
+  FORBIDDEN: 403,
+  PARTICIPANT_NOT_ACTIVE: 403,
+  INVALID_STATE: 409,
+  MARKET_NOT_OPEN: 409,
+  RESULT_NOT_AVAILABLE: 409,
+  ACTIVE_ORDER_EXISTS: 409,
+  ORDER_NOT_OPEN: 409,
+  REVISION_MISMATCH: 409,
+  LIMIT_OUT_OF_RANGE: 422,
+  ENERGY_OUT_OF_RANGE: 422,
+  INVALID_TARIFF: 422,
+  ARITHMETIC_OVERFLOW: 422,
+};
