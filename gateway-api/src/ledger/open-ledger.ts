@@ -1,0 +1,38 @@
+/**
+ * Opens the configured ledger and the organisation CA the gateway issues
+ * identities from. Both ledgers serve the same port, so nothing above this file
+ * knows which one is behind it.
+ */
+import type { GatewayConfig } from '../config';
+import { loadCaFromFiles, loadOrCreateEmbeddedCa } from '../identity/ca-store';
+import type { CertificateAuthority } from '../identity/issuer';
+import { createEmbeddedLedger } from './embedded';
+import { readConnectionProfile } from './fabric/connection-profile';
+import { createFabricLedger } from './fabric/fabric-ledger';
+import type { Ledger } from './port';
+
+/** The embedded ledger's organisation, as on the Fabric network. */
+export const EMBEDDED_MSP_ID = 'CommunityMSP';
+
+export interface OpenedLedger {
+  ledger: Ledger;
+  ca: CertificateAuthority;
+  mspId: string;
+  /** The certificate attribute that makes an identity the NA, as the chaincode checks it. */
+  naAttribute: { name: string; value: string };
+}
+
+const DEFAULT_NA_ATTRIBUTE = { name: 'ecch.role', value: 'na' };
+
+export async function openLedger(config: GatewayConfig): Promise<OpenedLedger> {
+  if (config.ledger === 'embedded') {
+    const ca = await loadOrCreateEmbeddedCa(config.dataDir);
+    // The ledger keeps its store in DATA_DIR/ledger and trusts only identities from this CA, like an MSP.
+    const ledger = await createEmbeddedLedger({ dataDir: config.dataDir, trustedCas: [ca.certificate] });
+    return { ledger, ca, mspId: EMBEDDED_MSP_ID, naAttribute: DEFAULT_NA_ATTRIBUTE };
+  }
+  const profile = await readConnectionProfile(config.fabricConnection);
+  const ca = await loadCaFromFiles(profile.ca.certificate, profile.ca.privateKey);
+  const ledger = await createFabricLedger(profile, config.fabric);
+  return { ledger, ca, mspId: profile.mspId, naAttribute: profile.naAttribute };
+}
