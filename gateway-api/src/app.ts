@@ -1,0 +1,74 @@
+/**
+ * Builds the Fastify app, in the order fastify/demo uses: external plugins
+ * (security headers, rate limit, OpenAPI), then the gateway's own plugins (context,
+ * error handler, auth, SSE), then the routes.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { GatewayConfig } from './config';
+import { openContext } from './context';
+import { followParticipantStatus } from './events/status-follower';
+import { configFromOptions, type GatewayOptions } from './options';
+import helmet from './plugins/external/helmet';
+import rateLimit from './plugins/external/rate-limit';
+import swagger from './plugins/external/swagger';
+import authPlugin from './plugins/app/auth';
+import errorHandler from './plugins/app/error-handler';
+import gatewayPlugin from './plugins/app/gateway';
+import ssePlugin from './plugins/app/sse';
+import healthRoutes from './routes/health';
+import v1Routes from './routes/v1';
+import { Problem } from './schemas/common';
+import type { TypeBoxTypeProvider } from './type-provider';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the app for `fastify.inject` tests; `buildApp(options)` then `app.close()`. */
+export async function buildApp(options: GatewayOptions): Promise<FastifyInstance> {
+  return createApp(configFromOptions(options));
+}
+
+export async function createApp(config: GatewayConfig): Promise<FastifyInstance> {
+  const context = await openContext(config);
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    bodyLimit: 64 * 1024,
+    // A caller's (or proxy's) request id is kept if sane, so one id follows a request end to end.
+    requestIdHeader: 'x-request-id',
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // Refuse unknown fields rather than drop them: a mistyped `limitPrice` must not place an order at the default.
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  try {
+    app.addSchema(Problem);
+    app.addHook('onSend', async (request, reply) => {
+      reply.header('x-request-id', request.id);
+    });
+
+    await app.register(helmet);
+    await app.register(rateLimit, { max: config.rateLimit.max, windowMs: config.rateLimit.windowMs, isAdmin: (t) => context.admin.matches(t) });
+    await app.register(swagger);
+
+    await app.register(gatewayPlugin, { context });
+    await app.register(errorHandler);
+    await app.register(authPlugin);
+    await app.register(ssePlugin, { heartbeatMs: config.sseHeartbeatMs });
+
+    await app.register(healthRoutes);
+    await app.register(v1Routes, { prefix: '/v1' });
+
+    const follower = await followParticipantStatus(context, app.log);
+    app.addHook('preClose', async () => follower.stop());
+    await app.ready();
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    await context.close().catch(() => undefined);
+    throw err;
+  }
+  return app;
+}

@@ -1,0 +1,43 @@
+/**
+ * GET /v1/events: the ledger's events as text/event-stream. Each connection follows
+ * the ledger from now, or from just after Last-Event-ID when the client reconnects.
+ */
+import { Type } from '@sinclair/typebox';
+import type { RoutesPlugin } from '../../type-provider';
+import { principalOf } from '../../plugins/app/auth';
+import { problems } from '../../schemas/common';
+import { EVENT_ID_PATTERN, parseEventId, toSseMessages, visibleTo, type SseMessage } from '../../events/sse-message';
+
+const EventId = Type.String({ pattern: EVENT_ID_PATTERN, description: 'the id of the last event received, `<block>.<txId>`' });
+
+const eventRoutes: RoutesPlugin = async (app) => {
+  app.get(
+    '/events',
+    {
+      config: { access: 'any' },
+      schema: {
+        tags: ['events'],
+        summary: 'Ledger events (market.opened, order.placed, market.closed, market.settled, ...) as server-sent events',
+        headers: Type.Object({ 'last-event-id': Type.Optional(EventId) }),
+        querystring: Type.Object({ lastEventId: Type.Optional(EventId) }, { additionalProperties: false }),
+        response: {
+          200: { description: 'an endless event stream', content: { 'text/event-stream': { schema: Type.String() } } },
+          ...problems(401, 403),
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      // EventSource sends Last-Event-ID itself on reconnect; the query form serves clients that cannot set headers.
+      const after = parseEventId(request.headers['last-event-id'] ?? request.query.lastEventId);
+      const { ledger, identities } = app.gateway;
+      await reply.sse(async function* (signal): AsyncIterable<SseMessage> {
+        for await (const event of ledger.events(identities.na, after, signal)) {
+          if (visibleTo(principal, event)) yield* toSseMessages(event);
+        }
+      });
+    },
+  );
+};
+
+export default eventRoutes;

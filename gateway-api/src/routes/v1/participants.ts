@@ -1,0 +1,107 @@
+/** Participants: the NA registers, lists and changes the status of households. */
+import type { RoutesPlugin } from '../../type-provider';
+import { principalOf } from '../../plugins/app/auth';
+import { IdParams, problems } from '../../schemas/common';
+import {
+  Participant,
+  ParticipantBody,
+  ParticipantEnvelope,
+  ParticipantList,
+  ParticipantListQuery,
+  ParticipantWithToken,
+} from '../../schemas/participants';
+import * as participants from '../../services/participants';
+
+const tags = ['participants'];
+
+const participantRoutes: RoutesPlugin = async (app) => {
+  app.post(
+    '/participants',
+    {
+      config: { access: 'na' },
+      schema: {
+        tags,
+        summary: 'Register a household (approved at once); its token is returned this once',
+        body: ParticipantBody,
+        response: { 201: ParticipantWithToken, ...problems(401, 403, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const created = await participants.register(app.gateway, request.body);
+      return reply.status(201).header('location', `/v1/participants/${created.participant.id}`).send(created);
+    },
+  );
+
+  app.get(
+    '/participants',
+    {
+      config: { access: 'na' },
+      schema: { tags, summary: 'List participants', querystring: ParticipantListQuery, response: { 200: ParticipantList, ...problems(401, 403) } },
+    },
+    async (request) => {
+      const { status, ...page } = request.query;
+      return participants.list(app.gateway, status, page);
+    },
+  );
+
+  app.get(
+    '/participants/:id',
+    {
+      config: { access: 'any' },
+      schema: { tags, summary: 'A participant (the NA, or that household)', params: IdParams, response: { 200: Participant, ...problems(401, 403, 404) } },
+    },
+    async (request) => participants.get(app.gateway, principalOf(request), request.params.id),
+  );
+
+  app.post(
+    '/participants/:id/approve',
+    {
+      config: { access: 'na' },
+      schema: {
+        tags,
+        summary: 'Approve a pending applicant; its token is returned this once',
+        params: IdParams,
+        response: { 200: ParticipantWithToken, ...problems(401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { participant, token } = await participants.changeStatus(app.gateway, request.params.id, 'approve');
+      return { participant, token: token as string };
+    },
+  );
+
+  for (const action of ['reject', 'suspend', 'reinstate'] as const) {
+    app.post(
+      `/participants/:id/${action}`,
+      {
+        config: { access: 'na' },
+        schema: {
+          tags,
+          summary: `${action[0]?.toUpperCase()}${action.slice(1)} a participant`,
+          params: IdParams,
+          response: { 200: ParticipantEnvelope, ...problems(401, 403, 404, 409) },
+        },
+      },
+      async (request) => {
+        const { participant } = await participants.changeStatus(app.gateway, request.params.id, action);
+        return { participant };
+      },
+    );
+  }
+
+  app.post(
+    '/participants/:id/token',
+    {
+      config: { access: 'na' },
+      schema: {
+        tags,
+        summary: 'Issue a new token for an approved household (the old one stops working)',
+        params: IdParams,
+        response: { 200: ParticipantWithToken, ...problems(401, 403, 404, 409) },
+      },
+    },
+    async (request) => participants.rotateToken(app.gateway, request.params.id),
+  );
+};
+
+export default participantRoutes;
