@@ -21,12 +21,18 @@ describe('order strategy', () => {
   });
 
   it('amends to the tariff default only an order the predicted prices would reject', () => {
-    const p = { sellPrice: 45_000, buyPrice: 125_000 };
+    const p = { sellPrice: 45_000, buyPrice: 125_000, rejectSellFrom: null, rejectBuyUpTo: null };
     expect(amendment({ side: 'sell', energyWh: 1, limitPrice: 49_000 }, t, p)).toBe(40_000);
     expect(amendment({ side: 'sell', energyWh: 1, limitPrice: 44_000 }, t, p)).toBeNull();
     expect(amendment({ side: 'buy', energyWh: 1, limitPrice: 121_000 }, t, p)).toBe(130_000);
     expect(amendment({ side: 'buy', energyWh: 1, limitPrice: 126_000 }, t, p)).toBeNull();
     expect(amendment({ side: 'sell', energyWh: 1 }, t, p)).toBeNull();
+  });
+
+  it('when the loop dropped buyers in an earlier round (no supply: Pb = B), then a cautious buyer still amends', () => {
+    const p = predictPrices([], [{ price: 121_000, energyWh: 600 }], t);
+    expect(p).toMatchObject({ sellPrice: 40_000, buyPrice: 40_000, rejectBuyUpTo: 121_000 });
+    expect(amendment({ side: 'buy', energyWh: 600, limitPrice: 121_000 }, t, p)).toBe(130_000);
   });
 });
 
@@ -44,10 +50,17 @@ describe('price prediction from the order book', () => {
       t,
     );
     expect(p.sellPrice).toBeCloseTo(48372.093, 2);
+    expect(p.rejectSellFrom).toBe(100_000);
+    expect(p.rejectBuyUpTo).toBe(60_000);
     expect(p.buyPrice).toBeCloseTo(68779.07, 1);
   });
 
   it('when supply exceeds demand, then both prices are the feed-in price', () => {
-    expect(predictPrices([{ price: 40_000, energyWh: 5000 }], [{ price: 130_000, energyWh: 1000 }], t)).toEqual({ sellPrice: 40_000, buyPrice: 40_000 });
+    expect(predictPrices([{ price: 40_000, energyWh: 5000 }], [{ price: 130_000, energyWh: 1000 }], t)).toEqual({
+      sellPrice: 40_000,
+      buyPrice: 40_000,
+      rejectSellFrom: null,
+      rejectBuyUpTo: null,
+    });
   });
 });

@@ -45,14 +45,28 @@ export function orderFor(pos: Position, t: MarketTariff, s: Strategy): OrderInte
 }
 
 export interface PredictedPrices {
+  /** Ps and Pb of the loop's last round. */
   sellPrice: number;
   buyPrice: number;
+  /** Lowest sell limit the loop drops in any round (null: none dropped). */
+  rejectSellFrom: number | null;
+  /** Highest buy limit the loop drops in any round (null: none dropped). */
+  rejectBuyUpTo: number | null;
 }
 
-/** The new limit if the order would be rejected at the predicted prices, else null. */
+/**
+ * The new limit if the order would be rejected, else null. Tested against every
+ * round, not only the last: a buy dropped in round 1 (no supply, Pb = B) would not
+ * show against the last round's prices.
+ */
 export function amendment(intent: OrderIntent, t: MarketTariff, p: PredictedPrices): number | null {
-  if (intent.limitPrice === undefined) return null;
-  if (intent.side === 'sell' && intent.limitPrice > p.sellPrice) return t.gridSellPrice;
-  if (intent.side === 'buy' && intent.limitPrice < p.buyPrice) return t.gridBuyPrice;
+  const limit = intent.limitPrice;
+  if (limit === undefined) return null;
+  if (intent.side === 'sell' && limit !== t.gridSellPrice && (limit > p.sellPrice || (p.rejectSellFrom !== null && limit >= p.rejectSellFrom))) {
+    return t.gridSellPrice;
+  }
+  if (intent.side === 'buy' && limit !== t.gridBuyPrice && (limit < p.buyPrice || (p.rejectBuyUpTo !== null && limit <= p.rejectBuyUpTo))) {
+    return t.gridBuyPrice;
+  }
   return null;
 }

@@ -5,6 +5,12 @@ type Spec = Record<string, unknown>;
 const WIDTH = 720;
 const hourAxis = { field: 'hour', type: 'quantitative', title: 'hour from local midnight of the first day (Doha, UTC+3)', axis: { tickMinStep: 1 } };
 
+/** The run's hours plus the last hour's end, so lines and bars share one x range. */
+function hourDomain(m: Metrics) {
+  const hs = m.hours.map((h) => h.hour);
+  return { domain: [Math.min(...hs), Math.max(...hs) + 1], nice: false };
+}
+
 /** Community generation and demand, with grid import/export with and without P2P. */
 export function energySpec(m: Metrics, title: string): Spec {
   const values = m.hours.flatMap((h) => [
@@ -23,14 +29,18 @@ export function energySpec(m: Metrics, title: string): Spec {
     data: { values },
     mark: { type: 'line', point: false },
     encoding: {
-      x: hourAxis,
+      x: { ...hourAxis, scale: hourDomain(m) },
       y: { field: 'kWh', type: 'quantitative', title: 'kWh per hour' },
-      color: { field: 'series', type: 'nominal', title: null },
-      strokeDash: {
+      // Paired hues: the grid-only twin of each flow in a lighter shade.
+      color: {
         field: 'series',
         type: 'nominal',
-        scale: { domain: ['PV generation', 'demand', 'grid import, P2P', 'grid import, grid only', 'grid export, P2P', 'grid export, grid only'], range: [[1, 0], [1, 0], [1, 0], [4, 3], [1, 0], [4, 3]] },
-        legend: null,
+        title: null,
+        legend: { labelLimit: 300 },
+        scale: {
+          domain: ['PV generation', 'demand', 'grid import, P2P', 'grid import, grid only', 'grid export, P2P', 'grid export, grid only'],
+          range: ['#ff7f0e', '#1f77b4', '#d62728', '#ff9896', '#2ca02c', '#98df8a'],
+        },
       },
     },
   };
@@ -44,7 +54,8 @@ export function pricesSpec(m: Metrics, title: string): Spec {
     { hour: h.hour, series: 'B (grid retail)', qar: h.gridBuyPrice / 1e6 },
     { hour: h.hour, series: 'S (feed-in)', qar: h.gridSellPrice / 1e6 },
   ]);
-  const sdrMax = Math.max(1.5, Math.min(5, ...m.hours.map((h) => h.sdr ?? 0)));
+  // SDR is unbounded when few buy; clip the bars so the hours near 1 stay readable.
+  const sdrMax = Math.max(1.5, Math.min(5, Math.max(0, ...m.hours.map((h) => h.sdr ?? 0))));
   const sdr = m.hours.map((h) => ({ hour: h.hour, sdr: h.sdr === null ? null : Math.min(h.sdr, sdrMax) }));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -56,9 +67,9 @@ export function pricesSpec(m: Metrics, title: string): Spec {
         data: { values: prices },
         mark: { type: 'line', interpolate: 'step-after' },
         encoding: {
-          x: hourAxis,
+          x: { ...hourAxis, scale: hourDomain(m) },
           y: { field: 'qar', type: 'quantitative', title: 'QAR/kWh' },
-          color: { field: 'series', type: 'nominal', title: null },
+          color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 300 } },
         },
       },
       {
@@ -66,7 +77,7 @@ export function pricesSpec(m: Metrics, title: string): Spec {
         height: 120,
         data: { values: sdr },
         layer: [
-          { mark: { type: 'bar' }, encoding: { x: hourAxis, y: { field: 'sdr', type: 'quantitative', title: `SDR (clipped at ${sdrMax})`, scale: { domain: [0, sdrMax] } } } },
+          { mark: { type: 'bar' }, encoding: { x: { ...hourAxis, scale: hourDomain(m) }, y: { field: 'sdr', type: 'quantitative', title: `SDR (clipped at ${sdrMax})`, scale: { domain: [0, sdrMax] } } } },
           { data: { values: [{ one: 1 }] }, mark: { type: 'rule', strokeDash: [4, 3], color: 'firebrick' }, encoding: { y: { field: 'one', type: 'quantitative' } } },
         ],
       },
