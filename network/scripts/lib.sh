@@ -474,5 +474,9 @@ write_connection_json() {
       "orderers/$n/adminEndpoint=$(host_addr "$n" admin)"
       "orderers/$n/hostnameOverride=$(node_fqdn "$n")" "orderers/$n/tlsCACertPath=$(_conn_path "$(org_tlsca orderer)")")
   done
+  if [[ "$kind" == host ]]; then
+    # Where the Fabric CLIs and their core.yaml are, for tests and operators on this machine.
+    kv+=("tools/fabricBinDir=$FABRIC_BIN_DIR" "tools/fabricCfgPath=$NET_DIR/config")
+  fi
   printf '%s\n' "${kv[@]}" | node "$NET_DIR/scripts/write-connection.js" "$file"
 }
