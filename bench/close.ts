@@ -1,0 +1,111 @@
+/**
+ * Benchmark: a whole market close (gate closure + SDR clearing + settlement) through
+ * the real contracts on the embedded ledger, in-process, for 623 and 10,000 orders.
+ * Prints the time per close and the size of its write set; writes
+ * bench/results/close.json. A measurement, not a test: nothing is asserted.
+ *
+ *   npm run bench:close [-- --sizes 623,10000 --repeat 3]
+ */
+import '../gateway-api/src/ledger/embedded/shim-logging';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { createEmbeddedLedger } from '../gateway-api/src/ledger/embedded';
+import { LedgerIdentity } from '../gateway-api/src/ledger/port';
+import { createCertificateAuthority, issueIdentity } from '../gateway-api/src/identity/issuer';
+import { identityKey } from '../gateway-api/src/identity/identity-key';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const sizes = opt('sizes', '623,10000').split(',').map(Number);
+const repeat = Number(opt('repeat', '3'));
+
+/** mulberry32: a small seeded PRNG, so every run clears the same books. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function main(): Promise<void> {
+  const B = 130000;
+  const S = 40000;
+  const ca = await createCertificateAuthority('bench-ca', 'ECCH bench');
+  const na = { label: 'admin', mspId: 'CommunityMSP', ...(await issueIdentity(ca, { commonName: 'admin', attrs: { 'ecch.role': 'na' } })) };
+  const results: Record<string, unknown>[] = [];
+  for (const n of sizes) {
+    let writeBytes = 0;
+    let writeKeys = 0;
+    const ledger = await createEmbeddedLedger({
+      onCommit: (tx) => {
+        writeKeys = tx.writeSet.writes.size;
+        writeBytes = [...tx.writeSet.writes].reduce((acc, [k, v]) => acc + k.length + (v?.length ?? 0), 0);
+      },
+    });
+    const submit = (who: LedgerIdentity, contract: 'participants' | 'markets' | 'orders', transaction: string, ...a: string[]) =>
+      ledger.submit(who, { contract, transaction, args: a });
+    process.stderr.write(`[bench] ${n} households: issuing identities and registering ...\n`);
+    const households: LedgerIdentity[] = [];
+    for (let i = 0; i < n; i++) {
+      const id = `h${String(i).padStart(5, '0')}`;
+      const issued = await issueIdentity(ca, { commonName: id });
+      const who = { label: id, mspId: 'CommunityMSP', ...issued };
+      await submit(na, 'participants', 'Register', JSON.stringify({ id, name: id, kind: 'prosumer', identity: identityKey('CommunityMSP', issued.certificate) }));
+      households.push(who);
+      if ((i + 1) % 1000 === 0) process.stderr.write(`[bench]   ${i + 1}/${n}\n`);
+    }
+    const times: number[] = [];
+    let last: { result: { rounds: number; sellPrice: number; buyPrice: number } } | undefined;
+    for (let r = 0; r < repeat; r++) {
+      const rand = prng(42 + r);
+      const marketId = `m${n}-${r}`;
+      await submit(na, 'markets', 'Create', JSON.stringify({ id: marketId, deliveryStart: `2026-06-21T${String(10 + r).padStart(2, '0')}:00:00Z`, gridBuyPrice: B, gridSellPrice: S }));
+      await submit(na, 'markets', 'Open', marketId);
+      process.stderr.write(`[bench] ${n} orders into ${marketId} ...\n`);
+      for (const h of households) {
+        const side = rand() < 0.45 ? 'sell' : 'buy';
+        const body: Record<string, unknown> = { side, energyWh: 1 + Math.floor(rand() * 5000) };
+        if (rand() < 0.3) body.limitPrice = S + Math.floor(rand() * (B - S));
+        await submit(h, 'orders', 'Place', marketId, JSON.stringify(body));
+      }
+      const heapBefore = process.memoryUsage().heapUsed;
+      const t0 = process.hrtime.bigint();
+      last = JSON.parse(await submit(na, 'markets', 'Close', marketId));
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      times.push(ms);
+      process.stderr.write(`[bench] close of ${n} orders: ${ms.toFixed(1)} ms (heap +${((process.memoryUsage().heapUsed - heapBefore) / 1e6).toFixed(1)} MB)\n`);
+    }
+    const mean = times.reduce((a, b) => a + b, 0) / times.length;
+    results.push({
+      orders: n,
+      closes: times.length,
+      meanMs: Number(mean.toFixed(1)),
+      minMs: Number(Math.min(...times).toFixed(1)),
+      maxMs: Number(Math.max(...times).toFixed(1)),
+      rounds: last?.result.rounds,
+      sellPrice: last?.result.sellPrice,
+      buyPrice: last?.result.buyPrice,
+      writeSetKeys: writeKeys,
+      writeSetBytes: writeBytes,
+      heapUsedMB: Number((process.memoryUsage().heapUsed / 1e6).toFixed(1)),
+    });
+    await ledger.close();
+  }
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)), node: process.version };
+  console.table(results);
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/close.json', JSON.stringify({ benchmark: 'markets:Close on the embedded ledger (in-process, memory store)', machine, results }, null, 2) + '\n');
+  console.log('written bench/results/close.json');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
