@@ -350,9 +350,10 @@ osn() {
 # ---------------------------------------------------------------- channel and chaincode
 
 osn_join() { osn "$1" join --channelID "$CHANNEL" --config-block "$CHANNEL_BLOCK"; }
+osn_joined() { osn "$1" list --channelID "$CHANNEL" 2>/dev/null | grep -q '"name": *"'"$CHANNEL"'"'; }
 osn_channel_active() { osn "$1" list --channelID "$CHANNEL" | tr -d ' \t\n' | grep -q '"consensusRelation":"consenter","status":"active"'; }
 peer_join() { as_admin "$1" "$(fabric_bin peer)" channel join -b "$CHANNEL_BLOCK"; }
-peer_has_channel() { as_admin "$1" "$(fabric_bin peer)" channel getinfo -c "$CHANNEL"; }
+peer_has_channel() { as_admin "$1" "$(fabric_bin peer)" channel getinfo -c "$CHANNEL" >/dev/null 2>&1; }
 peer_ready() { as_admin "$1" "$(fabric_bin peer)" channel list; }
 
 cc_install() {
@@ -372,11 +373,13 @@ cc_approve() {
     --package-id "$(package_id "$org")" --signature-policy "$CC_POLICY"
 }
 
-cc_commit_ready() {
+cc_readiness() {
   as_admin community "$(fabric_bin peer)" lifecycle chaincode checkcommitreadiness \
     --channelID "$CHANNEL" --name "$CC_NAME" --version "$CC_VERSION" --sequence "$CC_SEQUENCE" \
-    --signature-policy "$CC_POLICY" --output json | tr -d ' \t\n' | grep -q '"CommunityMSP":true,"GridMSP":true'
+    --signature-policy "$CC_POLICY" --output json | tr -d ' \t\n'
 }
+cc_approved_by() { cc_readiness | grep -q "\"$(org_msp "$1")\":true"; }
+cc_commit_ready() { cc_approved_by community && cc_approved_by grid; }
 
 cc_commit() {
   # shellcheck disable=SC2046
@@ -391,6 +394,8 @@ cc_committed() {
   as_admin "${1:-community}" "$(fabric_bin peer)" lifecycle chaincode querycommitted \
     --channelID "$CHANNEL" --name "$CC_NAME"
 }
+# True when this sequence is already committed (compose restarts with kept volumes).
+cc_committed_at_sequence() { cc_committed community 2>/dev/null | grep -q "Sequence: $CC_SEQUENCE,"; }
 
 # A read-only call answered by ORG's peer through its own chaincode server: by default
 # the market list (any identity may read it). Not org.hyperledger.fabric:GetMetadata:
@@ -404,32 +409,56 @@ cc_query() {
 
 # Joins the orderers and peers, installs/approves/commits the chaincode and waits until
 # each peer answers a query through its own chaincode server. Nodes must be running.
+# Steps already done (a compose network restarted with its volumes) are skipped.
 deploy_channel_and_chaincode() {
   local n org
   for n in "${ORDERERS[@]}"; do
+    if osn_joined "$n"; then log "osnadmin: $n already has channel '$CHANNEL'"; continue; fi
     step "osnadmin: $n joins channel '$CHANNEL' ($(host_addr "$n" admin))" "$n" -- osn_join "$n"
   done
   for n in "${ORDERERS[@]}"; do
     retry 60 "osnadmin: waiting until $n is an active consenter of '$CHANNEL'" "$n" -- osn_channel_active "$n"
   done
   for org in community grid; do
+    if peer_has_channel "$org"; then log "peer0.$org already joined '$CHANNEL'"; continue; fi
     step "peer0.$org joins channel '$CHANNEL'" "peer0.$org" -- peer_join "$org"
   done
   for org in community grid; do
     step "peer0.$org: install chaincode package $(basename "$(cc_package_file "$org")") ($(package_id "$org"))" "peer0.$org" -- cc_install "$org"
   done
-  # The first ordered transaction may race the first Raft leader election: retry.
-  for org in community grid; do
-    retry 90 "$(org_msp "$org"): approve $CC_NAME v$CC_VERSION seq $CC_SEQUENCE, policy $CC_POLICY" "peer0.$org" "${ORDERERS[@]}" -- cc_approve "$org"
-  done
-  retry 30 "checkcommitreadiness: both orgs approved" peer0.community peer0.grid -- cc_commit_ready
-  retry 60 "commit $CC_NAME on channel '$CHANNEL' (endorsed by both peers)" peer0.community peer0.grid "${ORDERERS[@]}" -- cc_commit
+  if cc_committed_at_sequence; then
+    log "$CC_NAME sequence $CC_SEQUENCE is already committed on '$CHANNEL'"
+  else
+    for org in community grid; do
+      # (checkcommitreadiness needs a joined peer that has caught up: retry quietly.)
+      if cc_approved_by "$org" 2>/dev/null; then log "$(org_msp "$org") already approved $CC_NAME sequence $CC_SEQUENCE"; continue; fi
+      # The first ordered transaction may race the first Raft leader election: retry.
+      retry 90 "$(org_msp "$org"): approve $CC_NAME v$CC_VERSION seq $CC_SEQUENCE, policy $CC_POLICY" "peer0.$org" "${ORDERERS[@]}" -- cc_approve "$org"
+    done
+    retry 30 "checkcommitreadiness: both orgs approved" peer0.community peer0.grid -- cc_commit_ready
+    retry 60 "commit $CC_NAME on channel '$CHANNEL' (endorsed by both peers)" peer0.community peer0.grid "${ORDERERS[@]}" -- cc_commit
+  fi
   for org in community grid; do
     retry 30 "peer0.$org: chaincode definition committed" "peer0.$org" -- cc_committed "$org"
   done
   for org in community grid; do
     retry 90 "peer0.$org: query answered by its chaincode server ($(net_addr "cc.$org"))" "peer0.$org" "cc.$org" -- cc_query "$org"
   done
+}
+
+# ---------------------------------------------------------------- compose
+
+# The values docker-compose.yaml interpolates, derived from this topology (compose.sh,
+# validate-compose.sh).
+export_compose_env() {
+  local n v
+  export ECCH_COMPOSE_STATE="$RUN_DIR"
+  for n in "${ORDERERS[@]}"; do
+    v=${n^^}
+    export "ECCH_${v}_PORT=$(host_port "$n")" "ECCH_${v}_ADMIN_PORT=$(host_port "$n" admin)"
+  done
+  export "ECCH_PEER0_COMMUNITY_PORT=$(host_port peer0.community)" "ECCH_PEER0_GRID_PORT=$(host_port peer0.grid)"
+  export ECCH_FABRIC_LOGGING_SPEC
 }
 
 # ---------------------------------------------------------------- connection info

@@ -294,7 +294,11 @@ cmd_status() {
   printf '%-16s %-8s %-8s %-20s %s\n' NODE KIND PID STATE ADDRESS
   for n in "${ALL_NODES[@]}"; do
     if node_alive "$n"; then
-      if port_listening "$(host_port "$n")"; then state=listening; else state=starting; fi
+      # Probe the plain-HTTP operations port of orderers and peers (a bare TCP probe of
+      # their TLS port would log a failed handshake).
+      local probe
+      case "$(node_kind "$n")" in cc) probe=$(host_port "$n") ;; *) probe=$(host_port "$n" ops) ;; esac
+      if port_listening "$probe"; then state=listening; else state=starting; fi
       any=0
     elif [[ -f "$PID_DIR/$n.pid" ]]; then state=exited
     else state=stopped; fi
