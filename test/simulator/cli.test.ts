@@ -55,4 +55,13 @@ describe('simulate and report commands', () => {
     expect(stdout).toMatch(/\| scenario \| S1 \| S3 \|/);
     expect(stdout).toMatch(/traded P2P, kWh/);
   });
+
+  it('when asked to re-render charts from the CSVs, then it draws the same SVGs as the run did', async () => {
+    const dir = join(out, 's1');
+    const before = ['energy', 'prices', 'flows', 'bills'].map((c) => readFileSync(join(dir, 'charts', `${c}.svg`), 'utf8'));
+    rmSync(join(dir, 'charts'), { recursive: true });
+    await run(TSX, ['simulator/src/cli/report.ts', '--charts', dir], { cwd: ROOT });
+    const after = ['energy', 'prices', 'flows', 'bills'].map((c) => readFileSync(join(dir, 'charts', `${c}.svg`), 'utf8'));
+    expect(after).toEqual(before);
+  });
 });

@@ -1,18 +1,21 @@
 /** Vega-Lite specs of the run's four charts (pure data → spec; rendering is apart). */
 import { Metrics } from '../report/metrics';
 
+/** What the charts draw: the per-hour and per-home rows (also readable back from the CSVs). */
+export type ChartData = Pick<Metrics, 'hours' | 'homes'>;
+
 type Spec = Record<string, unknown>;
 const WIDTH = 720;
 const hourAxis = { field: 'hour', type: 'quantitative', title: 'hour from local midnight of the first day (Doha, UTC+3)', axis: { tickMinStep: 1 } };
 
 /** The run's hours plus the last hour's end, so lines and bars share one x range. */
-function hourDomain(m: Metrics) {
+function hourDomain(m: ChartData) {
   const hs = m.hours.map((h) => h.hour);
   return { domain: [Math.min(...hs), Math.max(...hs) + 1], nice: false };
 }
 
 /** Community generation and demand, with grid import/export with and without P2P. */
-export function energySpec(m: Metrics, title: string): Spec {
+export function energySpec(m: ChartData, title: string): Spec {
   const values = m.hours.flatMap((h) => [
     { hour: h.hour, series: 'PV generation', kWh: h.generationWh / 1000 },
     { hour: h.hour, series: 'demand', kWh: h.demandWh / 1000 },
@@ -47,7 +50,7 @@ export function energySpec(m: Metrics, title: string): Spec {
 }
 
 /** SDR and the clearing prices against the grid tariffs, per hour. */
-export function pricesSpec(m: Metrics, title: string): Spec {
+export function pricesSpec(m: ChartData, title: string): Spec {
   const prices = m.hours.flatMap((h) => [
     { hour: h.hour, series: 'Ps (community sell price)', qar: h.sellPrice / 1e6 },
     { hour: h.hour, series: 'Pb (buyers’ average price)', qar: h.buyPrice / 1e6 },
@@ -86,7 +89,7 @@ export function pricesSpec(m: Metrics, title: string): Spec {
 }
 
 /** Energy bought and sold inside the community vs with the grid (sales drawn below zero). */
-export function flowsSpec(m: Metrics, title: string): Spec {
+export function flowsSpec(m: ChartData, title: string): Spec {
   const values = m.hours.flatMap((h) => {
     const rejectedOrGridImport = h.gridImportWh;
     return [
@@ -117,7 +120,7 @@ export function flowsSpec(m: Metrics, title: string): Spec {
 }
 
 /** Each home's balance with P2P against trading only with the grid. */
-export function billsSpec(m: Metrics, title: string): Spec {
+export function billsSpec(m: ChartData, title: string): Spec {
   const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: WIDTH, height: 300 };
   if (m.homes.length <= 30) {
     const values = m.homes.flatMap((h) => [
@@ -140,15 +143,18 @@ export function billsSpec(m: Metrics, title: string): Spec {
   const values = m.homes
     .map((h) => ({ home: h.participantId, kind: `${h.dwelling}${h.pvKwp > 0 ? ' with PV' : ''}`, gain: h.gainAmount / 1e6 }))
     .sort((a, b) => b.gain - a.gain || (a.home < b.home ? -1 : 1))
-    .map((v, rank) => ({ ...v, rank }));
+    .map((v, rank) => ({ ...v, rank, next: rank + 1 }));
   return {
     ...base,
     title: { text: `Each household's gain from P2P over grid only, sorted (${m.homes.length} homes): ${title}` },
     data: { values },
-    mark: { type: 'bar', width: { band: 1 } },
+    mark: 'bar',
     encoding: {
-      x: { field: 'rank', type: 'quantitative', title: 'homes, sorted by gain' },
+      // One unit-wide bar per home: rank to rank + 1.
+      x: { field: 'rank', type: 'quantitative', title: 'homes, sorted by gain', scale: { domain: [0, values.length], nice: false } },
+      x2: { field: 'next' },
       y: { field: 'gain', type: 'quantitative', title: 'gain, QAR over the run' },
+      y2: { datum: 0 },
       color: { field: 'kind', type: 'nominal', title: null },
     },
   };

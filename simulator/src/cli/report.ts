@@ -1,13 +1,37 @@
-/** `npm run report -- DIR1 DIR2 DIR3 [--out FILE|DIR]`: the side-by-side table of finished runs. */
+/**
+ * `npm run report -- DIR1 DIR2 DIR3 [--out FILE|DIR]`: the side-by-side table of finished runs.
+ * `npm run report -- --charts DIR...`: re-render runs' SVG charts from their CSVs.
+ */
 import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { writeComparison } from '../report/compare-files';
+import { readMetrics } from '../report/read-metrics';
+import { Summary } from '../report/summary';
+import { writeCharts } from '../report/write';
 
 const program = new Command('report')
-  .description('Compare finished simulation runs (their summary.json) side by side')
+  .description('Compare finished simulation runs (their summary.json) side by side, or re-render their charts')
   .argument('<dirs...>', 'run folders')
   .option('--out <path>', 'write comparison.md here (a folder or a .md file) instead of stdout')
+  .option('--charts', "re-render each run's charts/ from its hours.csv and households.csv")
   .parse();
 
-const { out } = program.opts<{ out?: string }>();
-const text = writeComparison(program.args, out);
-if (!out) process.stdout.write(text);
+async function main(): Promise<void> {
+  const { out, charts } = program.opts<{ out?: string; charts?: boolean }>();
+  if (charts) {
+    for (const dir of program.args) {
+      const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
+      await writeCharts(dir, readMetrics(dir), `${s.config.community} ${s.config.scenario}`);
+      process.stderr.write(`charts re-rendered in ${dir}\n`);
+    }
+    return;
+  }
+  const text = writeComparison(program.args, out);
+  if (!out) process.stdout.write(text);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`report: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

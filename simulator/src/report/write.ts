@@ -1,7 +1,7 @@
 /** Writes a run's outputs into its folder: CSVs, summary.json, report.md and SVG charts. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { billsSpec, energySpec, flowsSpec, pricesSpec } from '../charts/specs';
+import { billsSpec, ChartData, energySpec, flowsSpec, pricesSpec } from '../charts/specs';
 import { renderSvg } from '../charts/render';
 import { RunRecord } from '../sim/record';
 import { stableJson } from '../util/stable-json';
@@ -43,15 +43,17 @@ export async function writeRun(dir: string, run: RunRecord, opts: { charts?: boo
   writeFileSync(join(dir, 'household-hours.csv'), toCsv(homeHourRows(run)));
   writeFileSync(join(dir, 'summary.json'), stableJson(summary));
   writeFileSync(join(dir, 'report.md'), renderReport(summary, metrics));
-  if (opts.charts !== false) {
-    const title = `${run.config.community} ${run.config.scenario}`;
-    const specs: [string, unknown][] = [
-      [CHART_FILES.energy, energySpec(metrics, title)],
-      [CHART_FILES.prices, pricesSpec(metrics, title)],
-      [CHART_FILES.flows, flowsSpec(metrics, title)],
-      [CHART_FILES.bills, billsSpec(metrics, title)],
-    ];
-    for (const [file, spec] of specs) writeFileSync(join(dir, file), await renderSvg(spec));
-  }
+  if (opts.charts !== false) await writeCharts(dir, metrics, `${run.config.community} ${run.config.scenario}`);
   return { summary, metrics };
+}
+
+export async function writeCharts(dir: string, m: ChartData, title: string): Promise<void> {
+  mkdirSync(join(dir, 'charts'), { recursive: true });
+  const specs: [string, unknown][] = [
+    [CHART_FILES.energy, energySpec(m, title)],
+    [CHART_FILES.prices, pricesSpec(m, title)],
+    [CHART_FILES.flows, flowsSpec(m, title)],
+    [CHART_FILES.bills, billsSpec(m, title)],
+  ];
+  for (const [file, spec] of specs) writeFileSync(join(dir, file), await renderSvg(spec));
 }
