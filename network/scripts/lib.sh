@@ -407,6 +407,16 @@ cc_query() {
   as_admin "$1" "$(fabric_bin peer)" chaincode query -C "$CHANNEL" -n "$CC_NAME" -c "$ECCH_READY_QUERY"
 }
 
+# ORG's peer Gateway can gather endorsements satisfying the chaincode's policy (its
+# discovery knows the other org's peer and chaincode). Uses ECCH_READY_QUERY's call.
+gateway_endorses() {
+  local org=$1 peer="peer0.$1" call
+  mapfile -t call < <(node -e 'for (const a of JSON.parse(process.argv[1]).Args) console.log(a)' "$ECCH_READY_QUERY") || return 1
+  NODE_PATH="$ECCH_ROOT/node_modules" node "$NET_DIR/scripts/gateway-probe.js" \
+    "$(host_addr "$peer")" "$(org_tlsca "$org")" "$(node_fqdn "$peer")" "$(org_msp "$org")" \
+    "$(org_admin_cert "$org")" "$(org_admin_key "$org")" "$CHANNEL" "$CC_NAME" "${call[@]}"
+}
+
 # Joins the orderers and peers, installs/approves/commits the chaincode and waits until
 # each peer answers a query through its own chaincode server. Nodes must be running.
 # Steps already done (a compose network restarted with its volumes) are skipped.
@@ -443,6 +453,12 @@ deploy_channel_and_chaincode() {
   done
   for org in community grid; do
     retry 90 "peer0.$org: query answered by its chaincode server ($(net_addr "cc.$org"))" "peer0.$org" "cc.$org" -- cc_query "$org"
+  done
+  # Until gossip has spread membership and installed chaincodes, a Gateway cannot plan an
+  # AND endorsement ("no combination of peers can be derived"): wait for it here, not in
+  # the first client request.
+  for org in community grid; do
+    retry 90 "peer0.$org: its Gateway gathers endorsements from both orgs (service discovery)" peer0.community peer0.grid -- gateway_endorses "$org"
   done
 }
 

@@ -4,6 +4,7 @@
 #   network.sh up                 generate crypto + channel block, start 3 orderers, 2 peers
 #                                 and 2 chaincode servers, create the channel, deploy
 #                                 ecch-market, wait until it answers, write connection.json
+#                                 (exits 3, touching nothing, if a network already runs there)
 #   network.sh down               stop everything it started, verify no port is left
 #                                 listening, delete the run directory
 #   network.sh status             one line per node: pid, state, address
@@ -210,11 +211,14 @@ clean_run_dir() {
 
 cmd_up() {
   local t0=$SECONDS n org
+  # Exit code 3: someone else's network is up here; callers must not tear it down.
   if any_node_alive; then
-    fail "a network is already running from $RUN_DIR (see 'network.sh status'); run 'network.sh down' first"
+    log "FAILED: a network is already running from $RUN_DIR (see 'network.sh status'); run 'network.sh down' first" >&2
+    exit 3
   fi
   if [[ -n "$(stray_pids)" ]]; then
-    fail "processes from an earlier network still run in $RUN_DIR (pids $(stray_pids | tr '\n' ' ')); run 'network.sh down'"
+    log "FAILED: processes from an earlier network still run in $RUN_DIR (pids $(stray_pids | tr '\n' ' ')); run 'network.sh down'" >&2
+    exit 3
   fi
   log "up: ports 127.0.0.1:$((ECCH_PORT_BASE + 50))-$((ECCH_PORT_BASE + 92)) (ECCH_PORT_BASE=$ECCH_PORT_BASE), run dir $RUN_DIR"
   clean_run_dir

@@ -17,6 +17,8 @@ import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const NETWORK_SH = path.join(REPO_ROOT, 'network', 'scripts', 'network.sh');
+/** `network.sh up` exit code when a network already runs from the same run directory. */
+const ALREADY_RUNNING = 3;
 
 export interface ScriptResult {
   code: number | null;
@@ -56,6 +58,10 @@ export default async function globalSetup(): Promise<void> {
     process.env.ECCH_NETWORK_CONNECTION = connection;
     process.env.FABRIC_CONNECTION = connection;
     return;
+  }
+  if (up.code === ALREADY_RUNNING) {
+    // Another run's (or a developer's) network: leave it alone, do not tear it down.
+    throw new Error(`The Fabric network could not start: one is already running.\n${tail(up.output, 20)}`);
   }
   // Keep the node logs before `down` deletes the run directory.
   let kept = '(no logs)';
