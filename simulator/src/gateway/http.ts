@@ -32,6 +32,16 @@ export interface HttpOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** JSON, or a problem carrying the raw text when a proxy or crash answered with something else. */
+function parseBody(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { title: 'non-JSON response', detail: text.slice(0, 500) };
+  }
+}
+
 export class Http {
   private readonly timeoutMs: number;
   private readonly retries: number;
@@ -66,7 +76,7 @@ export class Http {
         throw err;
       }
       const text = await res.text();
-      const parsed: unknown = text ? JSON.parse(text) : undefined;
+      const parsed = parseBody(text);
       if (res.ok) return { status: res.status, body: parsed as T };
       const retryable = res.status === 429 || (idempotent && res.status >= 502 && res.status <= 504);
       if (retryable && attempt < this.retries) {
