@@ -84,6 +84,9 @@ fail() {
     echo "----- last lines of $n's log -----" >&2
     node_log_tail "$n" 40 >&2
   done
+  if [[ "$ECCH_MODE" != compose ]] && compgen -G "$RUN_DIR/pids/*.pid" >/dev/null; then
+    log "nodes started so far keep running: 'network.sh down' stops them" >&2
+  fi
   exit 1
 }
 
