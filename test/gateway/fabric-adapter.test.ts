@@ -3,6 +3,8 @@
  * network writes, the mapping of Fabric client errors to the port's errors, and
  * the retry of read conflicts only.
  */
+// First: silences fabric-contract-api's import-time logging (the chaincode index loads the contracts).
+import '@ecch/gateway-api/ledger/embedded/shim-logging';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CommitError, EndorseError, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';

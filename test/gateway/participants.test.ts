@@ -1,5 +1,6 @@
 /** Participants: NA registration, self-registration and approval, status changes, reads. */
 import type { FastifyInstance } from 'fastify';
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ADMIN, call, expectProblem, openGateway, registerHousehold, removeDir, tempDataDir } from './support/gateway';
@@ -67,7 +68,7 @@ describe('POST /v1/participants', () => {
     expect((await fs.stat(path.join(dir, 'wallet'))).mode & 0o777).toBe(0o700);
     const stored = await fs.readFile(path.join(dir, 'auth', 'tokens.json'), 'utf8');
     expect(stored).not.toContain(token);
-    expect(stored).toContain(require('node:crypto').createHash('sha256').update(token).digest('hex'));
+    expect(stored).toContain(createHash('sha256').update(token).digest('hex'));
   });
 });
 

@@ -22,8 +22,7 @@ export default fp<{ heartbeatMs: number }>(
       for (const stream of streams) stream.abort();
     });
 
-    app.decorateReply('sse', async function sse(this: FastifyReply, open: (signal: AbortSignal) => AsyncIterable<SseMessage>) {
-      const reply = this;
+    async function sse(reply: FastifyReply, open: (signal: AbortSignal) => AsyncIterable<SseMessage>): Promise<void> {
       const raw = reply.raw;
       const stream = new AbortController();
       streams.add(stream);
@@ -56,6 +55,10 @@ export default fp<{ heartbeatMs: number }>(
         stream.abort();
         raw.end();
       }
+    }
+
+    app.decorateReply('sse', function (this: FastifyReply, open: (signal: AbortSignal) => AsyncIterable<SseMessage>) {
+      return sse(this, open);
     });
   },
   { name: 'sse' },
