@@ -4,12 +4,13 @@
  */
 import { AccountContract } from './contracts/account-contract';
 import { AuditContract } from './contracts/audit-contract';
+import { DiagnosticsContract } from './contracts/diagnostics-contract';
 import { MarketContract } from './contracts/market-contract';
 import { OrderContract } from './contracts/order-contract';
 import { ParticipantContract } from './contracts/participant-contract';
 
-export { AccountContract, AuditContract, MarketContract, OrderContract, ParticipantContract };
-export const contracts: unknown[] = [ParticipantContract, MarketContract, OrderContract, AccountContract, AuditContract];
+export { AccountContract, AuditContract, DiagnosticsContract, MarketContract, OrderContract, ParticipantContract };
+export const contracts: unknown[] = [ParticipantContract, MarketContract, OrderContract, AccountContract, AuditContract, DiagnosticsContract];
 
 export * from './domain/errors';
 export * from './domain/model';

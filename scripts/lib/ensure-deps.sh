@@ -4,6 +4,10 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
+# Two commands started at once (npm start beside npm test) must not both run npm ci.
+mkdir -p .cache
+exec 9>.cache/npm-install.lock
+flock 9
 stamp="node_modules/.ecch-lock-sha256"
 want="$(sha256sum package-lock.json | cut -d' ' -f1)"
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then

@@ -21,7 +21,7 @@ export interface LedgerIdentity {
 }
 
 export interface TransactionCall {
-  contract: 'participants' | 'markets' | 'orders' | 'accounts' | 'audit';
+  contract: 'participants' | 'markets' | 'orders' | 'accounts' | 'audit' | 'diagnostics';
   transaction: string;
   args: string[];
 }

@@ -157,3 +157,22 @@ describe('orders', () => {
     });
   });
 });
+
+describe('diagnostics', () => {
+  it('Ping commits with an empty write set; Touch writes exactly the caller\'s own probe key', async () => {
+    const writes: string[][] = [];
+    const c = await community({ onCommit: (t) => writes.push([...t.writeSet.writes.keys()]) });
+    const h1 = await c.household('h1');
+    const h2 = await c.household('h2');
+    writes.length = 0;
+    await expect(c.submit(h1, 'diagnostics', 'Ping')).resolves.toHaveProperty('txId');
+    await c.submit(h1, 'diagnostics', 'Touch');
+    await c.submit(h2, 'diagnostics', 'Touch');
+    expect(writes[0]).toEqual([]);
+    expect(writes[1]).toHaveLength(1);
+    expect(writes[1][0]).toContain('ecch.probe');
+    expect(writes[2]).toHaveLength(1);
+    expect(writes[2][0]).not.toBe(writes[1][0]);
+    await c.close();
+  });
+});

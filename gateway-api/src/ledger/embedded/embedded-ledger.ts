@@ -53,7 +53,7 @@ export class EmbeddedLedger implements Ledger {
   static async open(options: EmbeddedLedgerOptions = {}): Promise<EmbeddedLedger> {
     let db: Db;
     if (options.dataDir) {
-      mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+      mkdirSync(`${options.dataDir}/ledger`, { recursive: true, mode: 0o700 });
       db = new ClassicLevel<string, Buffer>(`${options.dataDir}/ledger`, { keyEncoding: 'utf8', valueEncoding: 'buffer' }) as unknown as Db;
     } else {
       db = new MemoryLevel<string, Buffer>({ keyEncoding: 'utf8', valueEncoding: 'buffer' }) as unknown as Db;
