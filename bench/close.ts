@@ -8,7 +8,7 @@
  */
 import '../gateway-api/src/ledger/embedded/shim-logging';
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { createEmbeddedLedger } from '../gateway-api/src/ledger/embedded';
 import { LedgerIdentity } from '../gateway-api/src/ledger/port';
 import { createCertificateAuthority, issueIdentity } from '../gateway-api/src/identity/issuer';
@@ -98,10 +98,17 @@ async function main(): Promise<void> {
     });
     await ledger.close();
   }
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)), node: process.version };
+  // The load average tells a reader how busy the shared machine was during the run.
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+    node: process.version,
+    loadAverage1m5m15m: loadavg().map((l) => Number(l.toFixed(2))),
+  };
   console.table(results);
   mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/close.json', JSON.stringify({ benchmark: 'markets:Close on the embedded ledger (in-process, memory store)', machine, results }, null, 2) + '\n');
+  writeFileSync('bench/results/close.json', JSON.stringify({ benchmark: 'markets:Close on the embedded ledger (in-process, memory store)', date: new Date().toISOString(), machine, results }, null, 2) + '\n');
   console.log('written bench/results/close.json');
 }
 
