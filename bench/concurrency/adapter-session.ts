@@ -1,0 +1,58 @@
+/**
+ * The ledger adapter the gateway uses, opened directly (no HTTP): the same
+ * `createFabricLedger` / embedded ledger, the same deadlines, signing as the
+ * households' identities from the gateway's wallet. Used for the baseline
+ * transactions (the gateway has no route for them) and for orders, so order and
+ * baseline throughput compare like with like.
+ */
+import path from 'node:path';
+import { createEmbeddedLedger } from '../../gateway-api/src/ledger/embedded';
+import { readConnectionProfile } from '../../gateway-api/src/ledger/fabric/connection-profile';
+import { createFabricLedger } from '../../gateway-api/src/ledger/fabric/fabric-ledger';
+import type { Ledger, LedgerIdentity, TransactionCall } from '../../gateway-api/src/ledger/port';
+import { loadCaFromFiles } from '../../gateway-api/src/identity/ca-store';
+import type { CertificateAuthority } from '../../gateway-api/src/identity/issuer';
+import { Wallet } from '../../gateway-api/src/identity/wallet';
+import type { LedgerKind } from './options';
+import { gatewayConfig } from './settings';
+
+export interface AdapterSession {
+  ledger: Ledger;
+  na: LedgerIdentity;
+  ca: CertificateAuthority;
+  mspId: string;
+  household(id: string): Promise<LedgerIdentity>;
+  submit(who: LedgerIdentity, contract: TransactionCall['contract'], transaction: string, ...args: string[]): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Opens the adapter on a gateway's DATA_DIR (the gateway must have started there once, for the NA's identity). */
+export async function openAdapter(kind: LedgerKind, dataDir: string, fabricConnection: string | undefined, retries: number): Promise<AdapterSession> {
+  const config = gatewayConfig(kind, dataDir, fabricConnection, retries);
+  const wallet = await Wallet.open(config.dataDir);
+  const na = await wallet.get('na', 'admin');
+  if (!na) throw new Error(`no NA identity in ${config.dataDir}/wallet: start the gateway there first`);
+  let ledger: Ledger;
+  let ca: CertificateAuthority;
+  if (kind === 'embedded') {
+    ca = await loadCaFromFiles(path.join(config.dataDir, 'ca', 'ca-cert.pem'), path.join(config.dataDir, 'ca', 'ca-key.pem'));
+    ledger = await createEmbeddedLedger({ dataDir: config.dataDir, trustedCas: [ca.certificate] });
+  } else {
+    const profile = await readConnectionProfile(config.fabricConnection);
+    ca = await loadCaFromFiles(profile.ca.certificate, profile.ca.privateKey);
+    ledger = await createFabricLedger(profile, config.fabric);
+  }
+  return {
+    ledger,
+    na,
+    ca,
+    mspId: na.mspId,
+    async household(id) {
+      const identity = await wallet.get('participants', id);
+      if (!identity) throw new Error(`household ${id} has no identity in the wallet`);
+      return identity;
+    },
+    submit: (who, contract, transaction, ...args) => ledger.submit(who, { contract, transaction, args }),
+    close: () => ledger.close(),
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * `npm run bench -- [options]`: concurrent households on the real network (and on
+ * the embedded ledger). Writes bench/results/concurrency.json, concurrency.svg and
+ * concurrency-figures.md; progress on stderr. A measurement, never a test.
+ * Method: bench/README.md.
+ */
+import '../../gateway-api/src/ledger/embedded/shim-logging';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { renderChart } from './chart';
+import { figuresMarkdown } from './figures-md';
+import { runLedger, type LedgerRun } from './ledger-run';
+import { currentLoad, describeMachine } from './machine';
+import { ensureNetwork, fabricBinDir, nodePids, stopNetwork, type NetworkHandle } from './network';
+import { parseOptions, UsageError, type BenchOptions, type LedgerKind } from './options';
+import { readResults, writeResults, type ResultsFile } from './results';
+
+async function save(o: BenchOptions, results: ResultsFile, chart: boolean): Promise<void> {
+  const file = writeResults(o.out, results);
+  writeFileSync(path.join(o.out, 'concurrency-figures.md'), figuresMarkdown(results));
+  if (chart) {
+    writeFileSync(path.join(o.out, 'concurrency.svg'), await renderChart(results));
+    process.stderr.write(`[bench] written ${file}, concurrency-figures.md and concurrency.svg in ${o.out}\n`);
+  }
+}
+
+async function measureLedger(o: BenchOptions, kind: LedgerKind, results: ResultsFile, net: NetworkHandle | undefined, runTag: string): Promise<void> {
+  const dataDir = kind === 'fabric' && net ? path.join(net.runDir, 'bench-gateway') : mkdtempSync(path.join(os.tmpdir(), 'ecch-bench-embedded-'));
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const entry = {
+    machine: describeMachine(net ? fabricBinDir(net.connection) : undefined),
+    loadBefore: currentLoad(),
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    run: undefined as unknown as LedgerRun,
+  };
+  try {
+    entry.run = await runLedger({
+      kind,
+      dataDir,
+      fabricConnection: net?.connection,
+      runDir: net?.runDir,
+      pids: net ? nodePids(net.runDir) : {},
+      runTag,
+      options: o,
+      checkpoint: (run) => {
+        entry.run = run;
+        results.ledgers[kind] = entry;
+        writeResults(o.out, results);
+      },
+    });
+    results.ledgers[kind] = { ...entry, loadAfter: currentLoad() };
+  } finally {
+    if (kind === 'embedded') rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2), process.env);
+  mkdirSync(o.out, { recursive: true });
+  const results = readResults(o.out);
+  const runTag = Date.now().toString(36);
+  let net: NetworkHandle | undefined;
+  try {
+    for (const kind of o.ledgers) {
+      if (kind === 'fabric') net = ensureNetwork(o.network, o.runDir, o.portBase);
+      process.stderr.write(`[bench] === ${kind} ledger: N = ${o.agents.join(', ')} ===\n`);
+      await measureLedger(o, kind, results, kind === 'fabric' ? net : undefined, runTag);
+      await save(o, results, false);
+    }
+  } finally {
+    if (net) stopNetwork(net, o.portBase);
+  }
+  await save(o, results, true);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,63 @@
+/**
+ * Registering households is setup, not measurement, and is done once per DATA_DIR:
+ * REST households (they need a bearer token) through POST /v1/participants, their
+ * tokens kept in DATA_DIR/bench-households.json for a rerun; the thousands of
+ * households of the market-close measurement directly through the adapter as the NA
+ * (identities issued from the org CA as the gateway would; they send no REST request).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { issueIdentity } from '../../gateway-api/src/identity/issuer';
+import { identityKey } from '../../gateway-api/src/identity/identity-key';
+import type { LedgerIdentity } from '../../gateway-api/src/ledger/port';
+import type { GatewayApi } from '../../simulator/src/gateway/api';
+import type { AdapterSession } from './adapter-session';
+import { forEachLimited } from './pool';
+
+export const restHouseholdId = (i: number) => `h${String(i).padStart(5, '0')}`;
+export const closeHouseholdId = (i: number) => `k${String(i).padStart(5, '0')}`;
+
+function progress(what: string, done: number, total: number): void {
+  if (done % 250 === 0 || done === total) process.stderr.write(`[bench]   ${what}: ${done}/${total}\n`);
+}
+
+/** Tokens of households h00000.. (count of them), registering those not yet known. */
+export async function ensureRestHouseholds(api: GatewayApi, adminToken: string, dataDir: string, count: number, concurrency: number): Promise<string[]> {
+  const file = path.join(dataDir, 'bench-households.json');
+  const tokens: Record<string, string> = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+  const missing = Array.from({ length: count }, (_, i) => restHouseholdId(i)).filter((id) => !tokens[id]);
+  if (missing.length > 0) process.stderr.write(`[bench] registering ${missing.length} households through REST ...\n`);
+  let done = 0;
+  try {
+    await forEachLimited(missing, concurrency, async (id) => {
+      const { token } = await api.registerParticipant(adminToken, { id, name: `Bench household ${id}`, kind: 'prosumer', pvKwp: 3 });
+      tokens[id] = token;
+      progress('registered', ++done, missing.length);
+    });
+  } finally {
+    writeFileSync(file, JSON.stringify(tokens), { mode: 0o600 });
+  }
+  return Array.from({ length: count }, (_, i) => tokens[restHouseholdId(i)] as string);
+}
+
+/** Identities of households k00000.. (count of them), registered by the NA through the adapter. */
+export async function ensureCloseHouseholds(session: AdapterSession, dataDir: string, count: number, concurrency: number): Promise<LedgerIdentity[]> {
+  const file = path.join(dataDir, 'bench-close-households.json');
+  const known: Record<string, LedgerIdentity> = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, LedgerIdentity>) : {};
+  const missing = Array.from({ length: count }, (_, i) => closeHouseholdId(i)).filter((id) => !known[id]);
+  if (missing.length > 0) process.stderr.write(`[bench] registering ${missing.length} households for the close through the adapter ...\n`);
+  let done = 0;
+  try {
+    await forEachLimited(missing, concurrency, async (id) => {
+      const issued = await issueIdentity(session.ca, { commonName: id });
+      const identity: LedgerIdentity = { label: id, mspId: session.mspId, ...issued };
+      const profile = { id, name: `Bench household ${id}`, kind: 'prosumer', pvWp: 3000, identity: identityKey(session.mspId, issued.certificate) };
+      await session.submit(session.na, 'participants', 'Register', JSON.stringify(profile));
+      known[id] = identity;
+      progress('registered', ++done, missing.length);
+    });
+  } finally {
+    writeFileSync(file, JSON.stringify(known), { mode: 0o600 });
+  }
+  return Array.from({ length: count }, (_, i) => known[closeHouseholdId(i)] as LedgerIdentity);
+}

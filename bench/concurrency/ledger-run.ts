@@ -1,0 +1,172 @@
+/**
+ * Everything measured on one ledger, in order: households registered through
+ * REST (setup), the REST rounds with the gateway in-process, then (gateway
+ * stopped, so the embedded store can be reopened) the adapter rounds, orders
+ * interleaved with the baselines per N, the Fabric phase profile, and the closes.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { readConnectionProfile } from '../../gateway-api/src/ledger/fabric/connection-profile';
+import type { LedgerIdentity } from '../../gateway-api/src/ledger/port';
+import { openAdapter, type AdapterSession } from './adapter-session';
+import { aggregate, type RoundFigures } from './aggregate';
+import { classifyLedgerError, classifyRestError } from './classify';
+import { closeRound, type CloseFigures } from './close-round';
+import { ensureRestHouseholds, restHouseholdId } from './households';
+import { currentLoad, type Load } from './machine';
+import { openViaAdapter, openViaRest, type OpenMarket } from './markets';
+import type { BenchOptions, LedgerKind } from './options';
+import { ProcSampler, type SampledFigures } from './proc-sampler';
+import { ProfiledClient } from './profiled-client';
+import { profileRound, type ProfileRound } from './profile-round';
+import { openRest } from './rest-session';
+import { runRound, type AgentScript, type Failure } from './round';
+import { adapterBaseline, adapterOrders, restOrders } from './scripts';
+import { gatewayConfig } from './settings';
+import { marketSpec } from './workload';
+
+export type Workload = 'orders' | 'touch' | 'ping';
+
+export interface RoundRecord {
+  path: 'rest' | 'adapter';
+  workload: Workload;
+  agents: number;
+  marketId?: string;
+  figures: RoundFigures;
+  load: Load;
+  resources: SampledFigures;
+}
+
+export interface LedgerRun {
+  ledger: LedgerKind;
+  startedAt: string;
+  finishedAt?: string;
+  settings: { fabricMaxRetries: number; deadlinesMs?: Record<string, number>; roundTimeoutMs: number };
+  setup: { households: number; registrationMs: number };
+  rounds: RoundRecord[];
+  profile: (ProfileRound & { agents: number; load: Load })[];
+  close: CloseFigures[];
+}
+
+export interface LedgerContext {
+  kind: LedgerKind;
+  dataDir: string;
+  fabricConnection?: string;
+  runDir?: string;
+  pids: Record<string, number>;
+  runTag: string;
+  options: BenchOptions;
+  /** Called after every step, so a crash later keeps what was measured. */
+  checkpoint(run: LedgerRun): void;
+}
+
+const SETTLE_MS = 1000;
+
+function log(text: string): void {
+  process.stderr.write(`[bench] ${text}\n`);
+}
+
+function summaryLine(r: RoundRecord): string {
+  const f = r.figures;
+  const fails = Object.entries(f.failures).map(([k, v]) => `${k}×${v}`).join(' ');
+  return `${r.path}/${r.workload} N=${r.agents}: ${f.accepted}/${f.attempted} ok, ${f.throughputPerS}/s, p50 ${f.latency.p50Ms} ms, p95 ${f.latency.p95Ms} ms${fails ? `, failed: ${fails}` : ''}`;
+}
+
+export async function runLedger(c: LedgerContext): Promise<LedgerRun> {
+  const o = c.options;
+  const config = gatewayConfig(c.kind, c.dataDir, c.fabricConnection, o.retries);
+  const run: LedgerRun = {
+    ledger: c.kind,
+    startedAt: new Date().toISOString(),
+    settings: { fabricMaxRetries: o.retries, roundTimeoutMs: o.roundTimeoutMs },
+    setup: { households: 0, registrationMs: 0 },
+    rounds: [],
+    profile: [],
+    close: [],
+  };
+  if (c.kind === 'fabric') {
+    const f = config.fabric;
+    run.settings.deadlinesMs = { evaluate: f.evaluateMs, endorse: f.endorseMs, submit: f.submitMs, commitStatus: f.commitStatusMs };
+  }
+  const maxN = o.agents[o.agents.length - 1] as number;
+  let marketIndex = 0;
+  const nextMarket = (label: string) => marketSpec(c.runTag, `${c.kind.slice(0, 3)}-${label}`, marketIndex++);
+
+  const measure = async (path: RoundRecord['path'], workload: Workload, n: number, classify: (e: unknown) => Failure, open: OpenMarket | undefined, script: (marketId: string) => AgentScript) => {
+    const spec = open ? nextMarket(`${path}-${workload}-n${n}`) : undefined;
+    if (open && spec) await open(spec);
+    await sleep(SETTLE_MS);
+    const load = currentLoad();
+    const sampler = new ProcSampler({ ...c.pids, 'bench (gateway+client)': process.pid });
+    sampler.start();
+    const samples = await runRound({ agents: n, deadlineMs: o.roundTimeoutMs, graceMs: 30_000, classify }, script(spec?.id ?? ''));
+    const record: RoundRecord = { path, workload, agents: n, figures: aggregate(n, samples), load, resources: sampler.stop() };
+    if (spec) record.marketId = spec.id;
+    run.rounds.push(record);
+    log(summaryLine(record));
+    c.checkpoint(run);
+  };
+
+  // REST: the gateway in-process; also registers the households the adapter later signs as.
+  const rest = await openRest(c.kind, c.dataDir, c.fabricConnection, o.retries);
+  try {
+    const t0 = Date.now();
+    const tokens = await ensureRestHouseholds(rest.api, rest.gateway.adminToken, c.dataDir, maxN, o.setupConcurrency);
+    run.setup = { households: tokens.length, registrationMs: Date.now() - t0 };
+    if (o.paths.includes('rest')) {
+      for (const n of o.agents) {
+        log(`${c.kind}: REST round, ${n} households placing and amending at once ...`);
+        await measure('rest', 'orders', n, classifyRestError, openViaRest(rest.api, rest.gateway.adminToken), (m) => restOrders(rest.api, tokens, m, n));
+      }
+    }
+  } finally {
+    await rest.close();
+  }
+
+  const session: AdapterSession = await openAdapter(c.kind, c.dataDir, c.fabricConnection, o.retries);
+  try {
+    const who: LedgerIdentity[] = [];
+    for (let i = 0; i < maxN; i++) who.push(await session.household(restHouseholdId(i)));
+    if (o.paths.includes('adapter')) {
+      for (const n of o.agents) {
+        const agents = who.slice(0, n);
+        log(`${c.kind}: adapter rounds, ${n} households at once ...`);
+        await measure('adapter', 'orders', n, classifyLedgerError, openViaAdapter(session), (m) => adapterOrders(session, agents, m, n));
+        for (const b of o.baselines) {
+          await measure('adapter', b, n, classifyLedgerError, undefined, () => adapterBaseline(session, agents, b === 'touch' ? 'Touch' : 'Ping'));
+        }
+      }
+    }
+
+    let profiled: ProfiledClient | undefined;
+    if (c.kind === 'fabric' && c.fabricConnection) profiled = await ProfiledClient.open(await readConnectionProfile(config.fabricConnection), config.fabric);
+    try {
+      if (profiled) {
+        for (const n of o.profileAgents.filter((n) => n <= maxN)) {
+          for (const workload of ['orders', 'touch'] as const) {
+            log(`${c.kind}: phase profile, ${workload}, ${n} households ...`);
+            const spec = nextMarket(`profile-${workload}-n${n}`);
+            if (workload === 'orders') await openViaAdapter(session)(spec);
+            await sleep(SETTLE_MS);
+            const load = currentLoad();
+            const p = await profileRound(profiled, who.slice(0, n), workload, spec.id, n, o.roundTimeoutMs);
+            run.profile.push({ ...p, agents: n, load });
+            log(`profile ${workload} N=${n}: endorse p50 ${p.phases.endorse.p50Ms} ms, submit p50 ${p.phases.submit.p50Ms} ms, commit wait p50 ${p.phases.commitWait.p50Ms} ms, ${p.phases.meanTxPerBlock} tx/block`);
+            c.checkpoint(run);
+          }
+        }
+      }
+      for (const [i, size] of o.closeSizes.entries()) {
+        run.close.push(
+          await closeRound({ session, profiled, runDir: c.runDir, pids: c.pids, dataDir: c.dataDir, runTag: c.runTag, setupConcurrency: o.setupConcurrency }, size, i),
+        );
+        c.checkpoint(run);
+      }
+    } finally {
+      profiled?.close();
+    }
+  } finally {
+    await session.close();
+  }
+  run.finishedAt = new Date().toISOString();
+  return run;
+}

@@ -1,0 +1,57 @@
+/**
+ * What the agents send: deterministic, valid orders (mulberry32, seeded per round
+ * and agent), so every request the ledger refuses is a failure of the system, not
+ * of the input. Tariffs as in the other benchmarks: B = 130000, S = 40000 µ/kWh.
+ */
+export const GRID_BUY_PRICE = 130_000;
+export const GRID_SELL_PRICE = 40_000;
+
+/** mulberry32: a small seeded PRNG. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface OrderBody {
+  side: 'buy' | 'sell';
+  energyWh: number;
+  limitPrice?: number;
+  clientOrderId: string;
+}
+
+/** Agent `agent`'s order in a round: ~45 % sells, 100–5000 Wh, a limit in [S, B] for ~30 %. */
+export function orderFor(seed: number, agent: number): OrderBody {
+  const rand = prng(seed * 100_003 + agent);
+  const body: OrderBody = {
+    side: rand() < 0.45 ? 'sell' : 'buy',
+    energyWh: 100 + Math.floor(rand() * 4901),
+    clientOrderId: `c${seed}-${agent}`,
+  };
+  if (rand() < 0.3) body.limitPrice = GRID_SELL_PRICE + Math.floor(rand() * (GRID_BUY_PRICE - GRID_SELL_PRICE + 1));
+  return body;
+}
+
+/** The amendment: a new quantity, still valid. */
+export function amendmentFor(order: OrderBody): { energyWh: number } {
+  return { energyWh: order.energyWh >= 5000 ? order.energyWh - 1 : order.energyWh + 1 };
+}
+
+export interface MarketSpec {
+  id: string;
+  deliveryStart: string;
+  durationMinutes: number;
+  gridBuyPrice: number;
+  gridSellPrice: number;
+}
+
+/** A fresh market per round; ids carry the run's tag so a rerun on the same ledger never collides. */
+export function marketSpec(runTag: string, label: string, index: number): MarketSpec {
+  const start = new Date(Date.UTC(2030, 0, 1) + index * 3_600_000).toISOString().replace('.000Z', 'Z');
+  return { id: `b${runTag}-${label}`, deliveryStart: start, durationMinutes: 60, gridBuyPrice: GRID_BUY_PRICE, gridSellPrice: GRID_SELL_PRICE };
+}
