@@ -4,6 +4,8 @@
  * from that structure (never a status from free text), and everything else the
  * network does wrong is LedgerUnavailable.
  */
+// First: keeps fabric-contract-api's import-time decorator logging quiet (the chaincode package loads its contracts).
+import '../embedded/shim-logging';
 import { CommitError, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
 import { parseLedgerError } from '@ecch/chaincode';
 import { LedgerRefusal, LedgerUnavailable } from '../port';

@@ -1,16 +1,20 @@
 /**
  * The ledger port over a Fabric network, through @hyperledger/fabric-gateway on one
- * TLS gRPC connection. Every call carries a deadline (GatewayPool); submits retry
- * read conflicts only (retry.ts); failures become the port's errors (errors.ts).
+ * TLS gRPC connection. Every call carries a deadline (GatewayPool); a submit is
+ * endorsed, ordered and awaited step by step so that each step retries only what is
+ * safe to repeat (retry.ts); failures become the port's errors (errors.ts).
  */
+// First: the chaincode package (loaded through errors.ts for its error codes) logs
+// every contract decorator at import unless the shim's level is set beforehand.
+import '../embedded/shim-logging';
 import { promises as fs } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import type { ChaincodeEvent, Checkpoint } from '@hyperledger/fabric-gateway';
+import { CommitError, GatewayError, StatusCode, type ChaincodeEvent, type Checkpoint, type Status } from '@hyperledger/fabric-gateway';
 import type { EventCheckpoint, Ledger, LedgerEvent, LedgerIdentity, TransactionCall } from '../port';
 import type { ConnectionProfile } from './connection-profile';
 import { toLedgerError } from './errors';
 import { GatewayPool, type Deadlines } from './gateway-pool';
-import { retryReadConflicts } from './retry';
+import { retryReadConflicts, retryWithin } from './retry';
 
 export interface FabricOptions extends Deadlines {
   maxRetries: number;
@@ -18,10 +22,25 @@ export interface FabricOptions extends Deadlines {
 
 const decoder = new TextDecoder();
 
+/**
+ * gRPC message limit in both directions, as the peers' own (core.yaml
+ * peer.maxRecvMsgSize / maxSendMsgSize, 100 MiB). grpc-js receives at most 4 MiB by
+ * default, and the Gateway's answer to endorsing a market close carries the whole
+ * prepared transaction (result + write set): several MB for 10,000 orders.
+ */
+export const MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
+
+export function channelOptions(profile: Pick<ConnectionProfile, 'peer'>): grpc.ChannelOptions {
+  return {
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+    ...(profile.peer.hostAlias ? { 'grpc.ssl_target_name_override': profile.peer.hostAlias } : {}),
+  };
+}
+
 export async function createFabricLedger(profile: ConnectionProfile, options: FabricOptions): Promise<Ledger> {
   const tlsRootCert = await fs.readFile(profile.peer.tlsCACert);
-  const channelOptions: grpc.ChannelOptions = profile.peer.hostAlias ? { 'grpc.ssl_target_name_override': profile.peer.hostAlias } : {};
-  const client = new grpc.Client(profile.peer.endpoint, grpc.credentials.createSsl(tlsRootCert), channelOptions);
+  const client = new grpc.Client(profile.peer.endpoint, grpc.credentials.createSsl(tlsRootCert), channelOptions(profile));
   return new FabricLedger(client, profile, options);
 }
 
@@ -43,14 +62,29 @@ class FabricLedger implements Ledger {
 
   async submit(identity: LedgerIdentity, call: TransactionCall): Promise<string> {
     try {
-      const bytes = await retryReadConflicts(
-        () => this.contract(identity, call).submit(call.transaction, { arguments: call.args }),
-        this.options.maxRetries,
-      );
+      const bytes = await retryReadConflicts(() => this.submitOnce(identity, call), this.options.maxRetries);
       return decoder.decode(bytes);
     } catch (err) {
       throw toLedgerError(err);
     }
+  }
+
+  /**
+   * Endorse, order, wait for the commit. The ordering step is repeated with the same
+   * signed transaction while no orderer takes it (a Raft leader election lasts a few
+   * seconds), within (FABRIC_MAX_RETRIES + 1) × FABRIC_SUBMIT_TIMEOUT_MS; the commit
+   * status is asked again if the connection to the peer dropped while waiting.
+   */
+  private async submitOnce(identity: LedgerIdentity, call: TransactionCall): Promise<Uint8Array> {
+    const transaction = await this.contract(identity, call).newProposal(call.transaction, { arguments: call.args }).endorse();
+    const budgetMs = this.options.maxRetries === 0 ? 0 : (this.options.maxRetries + 1) * this.options.submitMs;
+    const submitted = await retryWithin(() => transaction.submit(), { budgetMs });
+    const status = await retryWithin(() => submitted.getStatus(), {
+      budgetMs: this.options.maxRetries === 0 ? 0 : this.options.commitStatusMs,
+      retryable: (err) => err instanceof GatewayError && err.code === grpc.status.UNAVAILABLE,
+    });
+    if (!status.successful) throw commitError(status);
+    return submitted.getResult();
   }
 
   async evaluate(identity: LedgerIdentity, call: TransactionCall): Promise<string> {
@@ -101,6 +135,15 @@ class FabricLedger implements Ledger {
     this.pool.close();
     this.client.close();
   }
+}
+
+function commitError(status: Status): CommitError {
+  const name = Object.entries(StatusCode).find(([, code]) => code === status.code)?.[0] ?? String(status.code);
+  return new CommitError({
+    message: `Transaction ${status.transactionId} failed to commit with status code ${status.code} (${name})`,
+    code: status.code,
+    transactionId: status.transactionId,
+  });
 }
 
 function toCheckpoint(after: EventCheckpoint): Checkpoint {
