@@ -15,6 +15,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 // The domain module directly: the package index also loads the Fabric contracts.
 import { clearMarket, Clearing, ClearingOrder } from '../chaincode/src/domain/clearing';
+import { mulberry32 as prng } from '../simulator/src/util/prng'; // seeded: every run clears the same books
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => {
@@ -30,17 +31,6 @@ const B = 130000;
 const S = 40000;
 const SEED = 20240623;
 
-/** mulberry32: a small seeded PRNG, so every run clears exactly the same books. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * n orders from n households: ~45 % sells of 200–8000 Wh, ~55 % buys of 300–6000 Wh;

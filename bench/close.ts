@@ -13,6 +13,7 @@ import { createEmbeddedLedger } from '../gateway-api/src/ledger/embedded';
 import { LedgerIdentity } from '../gateway-api/src/ledger/port';
 import { createCertificateAuthority, issueIdentity } from '../gateway-api/src/identity/issuer';
 import { identityKey } from '../gateway-api/src/identity/identity-key';
+import { mulberry32 as prng } from '../simulator/src/util/prng'; // seeded: every run clears the same books
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -22,17 +23,6 @@ const opt = (name: string, dflt: string) => {
 const sizes = opt('sizes', '623,10000').split(',').map(Number);
 const repeat = Number(opt('repeat', '3'));
 
-/** mulberry32: a small seeded PRNG, so every run clears the same books. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function main(): Promise<void> {
   const B = 130000;

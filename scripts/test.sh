@@ -12,8 +12,9 @@ step() { echo; echo "==> [$(date -u +%H:%M:%S)] $*"; }
 step "dependencies and build"
 bash scripts/lib/ensure-deps.sh
 
-step "lint"
+step "lint and type-check the scripts outside the workspaces"
 npx eslint .
+npx tsc -p bench/tsconfig.json
 
 step "Fabric binaries (go build at the pinned commit; cached after the first run)"
 bash network/scripts/install-binaries.sh
