@@ -18,6 +18,8 @@ import { marketSpec, orderFor } from './workload';
 
 export interface CloseFigures {
   orders: number;
+  /** profiled: fabric-gateway step by step with a raised gRPC receive limit; adapter: the gateway's ledger adapter as is. */
+  path: 'profiled' | 'adapter';
   marketId: string;
   ok: boolean;
   error?: string;
@@ -66,7 +68,7 @@ export async function closeRound(c: CloseContext, size: number, index: number): 
   process.stderr.write(`[bench] closing ${spec.id} (${size} orders) ...\n`);
   sampler.start();
   const start = performance.now();
-  const base = { orders: size, marketId: spec.id, placeSetupMs };
+  const base = { orders: size, path: c.profiled ? ('profiled' as const) : ('adapter' as const), marketId: spec.id, placeSetupMs };
   try {
     let resultText: string;
     let phases: Partial<CloseFigures> = {};

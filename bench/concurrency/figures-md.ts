@@ -28,6 +28,28 @@ function roundTable(rounds: readonly RoundRecord[]): string[] {
   return lines;
 }
 
+/** CPU ms per accepted transaction, by kind of process: where the machine's time goes. */
+function cpuTable(rounds: readonly RoundRecord[]): string[] {
+  const groups: [string, (name: string) => boolean][] = [
+    ['peers', (n) => n.startsWith('peer')],
+    ['chaincode servers', (n) => n.startsWith('cc.')],
+    ['orderers', (n) => n.startsWith('orderer')],
+    ['bench process (gateway, client, signing)', (n) => n.startsWith('bench')],
+  ];
+  const lines = [
+    `| path | workload | N | ${groups.map(([g]) => g).join(' | ')} | total | machine busy % |`,
+    `| --- | --- | ---: | ${groups.map(() => '---:').join(' | ')} | ---: | ---: |`,
+  ];
+  for (const r of rounds) {
+    if (r.figures.accepted === 0) continue;
+    const per = (pick: (n: string) => boolean) =>
+      (Object.entries(r.resources.processes).filter(([n]) => pick(n)).reduce((a, [, p]) => a + p.cpuSeconds, 0) * 1000) / r.figures.accepted;
+    const values = groups.map(([, pick]) => per(pick));
+    lines.push(`| ${r.path} | ${r.workload} | ${r.agents} | ${values.map((v) => v.toFixed(1)).join(' | ')} | ${values.reduce((a, b) => a + b, 0).toFixed(1)} | ${r.resources.machineBusyPct} |`);
+  }
+  return lines;
+}
+
 function ledgerSection(name: string, e: LedgerEntry): string[] {
   const run = e.run;
   const m = e.machine;
@@ -45,6 +67,9 @@ function ledgerSection(name: string, e: LedgerEntry): string[] {
   ];
   const examples = run.rounds.flatMap((r) => Object.entries(r.figures.examples).map(([code, text]) => `- ${r.path}/${r.workload} N=${r.agents} ${code}: ${text.replace(/\n/g, ' ')}`));
   if (examples.length) out.push('First failure message per code:', '', ...[...new Set(examples)].slice(0, 20), '');
+  if (run.ledger === 'fabric' && run.rounds.length) {
+    out.push('CPU time per accepted transaction, ms (from /proc, summed over each kind of process; the rest of the machine\'s busy time is other work):', '', ...cpuTable(run.rounds), '');
+  }
   const ratios = throughputRatios(run.rounds, 'touch');
   if (ratios.length) {
     out.push('Orders vs baseline (adapter vs adapter, transactions per second):', '', '| N | orders tx/s | Touch tx/s | ratio |', '| ---: | ---: | ---: | ---: |');
@@ -70,12 +95,12 @@ function ledgerSection(name: string, e: LedgerEntry): string[] {
     out.push(
       'Market close (one transaction: gate closure, SDR clearing, settlement):',
       '',
-      '| orders | ok | commit ms | endorse / submit / commit wait ms | tx MiB | result MiB | orderer block file +MiB | peer block file +MiB |',
-      '| ---: | --- | ---: | --- | ---: | ---: | ---: | ---: |',
+      '| orders | through | ok | commit ms | endorse / submit / commit wait ms | tx MiB | result MiB | orderer block file +MiB | peer block file +MiB |',
+      '| ---: | --- | --- | ---: | --- | ---: | ---: | ---: | ---: |',
     );
     for (const c of run.close) {
       out.push(
-        `| ${c.orders} | ${c.ok ? 'yes' : `no: ${c.error}`} | ${c.commitMs ?? '–'} | ${c.endorseMs ?? '–'} / ${c.submitMs ?? '–'} / ${c.commitWaitMs ?? '–'} | ${mb(c.txBytes)} | ${mb(c.resultBytes)} | ${mb(c.ordererBlockFileBytes)} | ${mb(c.peerBlockFileBytes)} |`,
+        `| ${c.orders} | ${c.path} | ${c.ok ? 'yes' : `no: ${c.error}`} | ${c.commitMs ?? '–'} | ${c.endorseMs ?? '–'} / ${c.submitMs ?? '–'} / ${c.commitWaitMs ?? '–'} | ${mb(c.txBytes)} | ${mb(c.resultBytes)} | ${mb(c.ordererBlockFileBytes)} | ${mb(c.peerBlockFileBytes)} |`,
       );
     }
     out.push('', 'Processes during the close (CPU % of one core: mean over the close / busiest 250 ms; RSS MB: before / peak):', '');

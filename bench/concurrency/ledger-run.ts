@@ -138,7 +138,9 @@ export async function runLedger(c: LedgerContext): Promise<LedgerRun> {
     }
 
     let profiled: ProfiledClient | undefined;
-    if (c.kind === 'fabric' && c.fabricConnection) profiled = await ProfiledClient.open(await readConnectionProfile(config.fabricConnection), config.fabric);
+    // Opened only when used: its own gRPC connection must not stand in for the adapter's during an adapter close.
+    const needProfiled = o.profileAgents.length > 0 || (o.closePath === 'profiled' && o.closeSizes.length > 0);
+    if (c.kind === 'fabric' && c.fabricConnection && needProfiled) profiled = await ProfiledClient.open(await readConnectionProfile(config.fabricConnection), config.fabric);
     try {
       if (profiled) {
         for (const n of o.profileAgents.filter((n) => n <= maxN)) {
@@ -157,7 +159,7 @@ export async function runLedger(c: LedgerContext): Promise<LedgerRun> {
       }
       for (const [i, size] of o.closeSizes.entries()) {
         run.close.push(
-          await closeRound({ session, profiled, runDir: c.runDir, pids: c.pids, dataDir: c.dataDir, runTag: c.runTag, setupConcurrency: o.setupConcurrency }, size, i),
+          await closeRound({ session, profiled: o.closePath === 'profiled' ? profiled : undefined, runDir: c.runDir, pids: c.pids, dataDir: c.dataDir, runTag: c.runTag, setupConcurrency: o.setupConcurrency }, size, i),
         );
         c.checkpoint(run);
       }

@@ -9,11 +9,11 @@
 import { promises as fs } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
-import { StatusCode } from '@hyperledger/fabric-gateway';
+import { GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
 import type { ConnectionProfile } from '../../gateway-api/src/ledger/fabric/connection-profile';
 import { toLedgerError } from '../../gateway-api/src/ledger/fabric/errors';
 import { GatewayPool, type Deadlines } from '../../gateway-api/src/ledger/fabric/gateway-pool';
-import type { LedgerIdentity, TransactionCall } from '../../gateway-api/src/ledger/port';
+import { LedgerRefusal, type LedgerIdentity, type TransactionCall } from '../../gateway-api/src/ledger/port';
 import { BenchFailure } from './classify';
 
 export interface PhasedResult {
@@ -25,6 +25,17 @@ export interface PhasedResult {
   txBytes: number;
   resultBytes: number;
   blockNumber: bigint;
+}
+
+/**
+ * The adapter's error, but a refusal keeps which endorsing peers gave it (the
+ * adapter drops that): it tells a business refusal from one peer lagging behind.
+ */
+function withEndorsers(err: unknown): Error {
+  const mapped = toLedgerError(err);
+  if (!(mapped instanceof LedgerRefusal) || !(err instanceof GatewayError) || err.details.length === 0) return mapped;
+  const peers = err.details.map((d) => `${d.mspId}@${d.address}`).join(', ');
+  return new BenchFailure(mapped.code, `${mapped.detail} [refused by ${peers}]`);
 }
 
 const RECEIVE_LIMIT = 256 * 1024 * 1024;
@@ -68,7 +79,7 @@ export class ProfiledClient {
         blockNumber: status.blockNumber,
       };
     } catch (err) {
-      throw err instanceof BenchFailure ? err : toLedgerError(err);
+      throw err instanceof BenchFailure ? err : withEndorsers(err);
     }
   }
 
