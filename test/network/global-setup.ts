@@ -9,6 +9,11 @@
  *
  * It never skips: if the network cannot start, it throws with the tail of the output
  * (which ends with the failing node's log) and keeps a copy of every node log.
+ *
+ * ECCH_NETWORK_MODE=compose: the network is already up in Docker Compose
+ * (network/scripts/compose-e2e.sh started it and tears it down): no `network.sh up`, the
+ * suites use its connection file, ECCH_NETWORK_CONNECTION (default
+ * network/.run/compose/connection.json).
  */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync } from 'node:fs';
@@ -50,7 +55,23 @@ function tail(text: string, lines: number): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
+/** True when the suites run against a network someone else started (compose-e2e.sh). */
+export function composeMode(): boolean {
+  return process.env.ECCH_NETWORK_MODE === 'compose';
+}
+
+function useComposeNetwork(): void {
+  const connection = process.env.ECCH_NETWORK_CONNECTION ?? path.join(REPO_ROOT, 'network', '.run', 'compose', 'connection.json');
+  if (!existsSync(connection)) {
+    throw new Error(`ECCH_NETWORK_MODE=compose but ${connection} does not exist: start the network with network/scripts/compose-e2e.sh`);
+  }
+  process.stderr.write(`\n[network tests] ECCH_NETWORK_MODE=compose: using the Compose network of ${connection}\n`);
+  process.env.ECCH_NETWORK_CONNECTION = connection;
+  process.env.FABRIC_CONNECTION = connection;
+}
+
 export default async function globalSetup(): Promise<void> {
+  if (composeMode()) return useComposeNetwork();
   process.stderr.write('\n[network tests] starting the Fabric network (network/scripts/network.sh up)\n');
   const up = await runNetworkScript(['up']);
   const connection = path.join(runDir(), 'connection.json');
