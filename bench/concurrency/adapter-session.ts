@@ -14,6 +14,7 @@ import { loadCaFromFiles } from '../../gateway-api/src/identity/ca-store';
 import type { CertificateAuthority } from '../../gateway-api/src/identity/issuer';
 import { Wallet } from '../../gateway-api/src/identity/wallet';
 import type { LedgerKind } from './options';
+import { limiter } from './pool';
 import { gatewayConfig } from './settings';
 
 export interface AdapterSession {
@@ -27,7 +28,13 @@ export interface AdapterSession {
 }
 
 /** Opens the adapter on a gateway's DATA_DIR (the gateway must have started there once, for the NA's identity). */
-export async function openAdapter(kind: LedgerKind, dataDir: string, fabricConnection: string | undefined, retries: number): Promise<AdapterSession> {
+export async function openAdapter(
+  kind: LedgerKind,
+  dataDir: string,
+  fabricConnection: string | undefined,
+  retries: number,
+  inFlightCap = 0,
+): Promise<AdapterSession> {
   const config = gatewayConfig(kind, dataDir, fabricConnection, retries);
   const wallet = await Wallet.open(config.dataDir);
   const na = await wallet.get('na', 'admin');
@@ -42,6 +49,7 @@ export async function openAdapter(kind: LedgerKind, dataDir: string, fabricConne
     ca = await loadCaFromFiles(profile.ca.certificate, profile.ca.privateKey);
     ledger = await createFabricLedger(profile, config.fabric);
   }
+  const bounded = limiter(inFlightCap);
   return {
     ledger,
     na,
@@ -52,7 +60,8 @@ export async function openAdapter(kind: LedgerKind, dataDir: string, fabricConne
       if (!identity) throw new Error(`household ${id} has no identity in the wallet`);
       return identity;
     },
-    submit: (who, contract, transaction, ...args) => ledger.submit(who, { contract, transaction, args }),
+    // The cap is an experiment (--in-flight-cap): what bounding the adapter's concurrent calls would change.
+    submit: (who, contract, transaction, ...args) => bounded(() => ledger.submit(who, { contract, transaction, args })),
     close: () => ledger.close(),
   };
 }

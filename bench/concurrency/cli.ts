@@ -17,11 +17,11 @@ import { parseOptions, UsageError, type BenchOptions, type LedgerKind } from './
 import { readResults, writeResults, type ResultsFile } from './results';
 
 async function save(o: BenchOptions, results: ResultsFile, chart: boolean): Promise<void> {
-  const file = writeResults(o.out, results);
-  writeFileSync(path.join(o.out, 'concurrency-figures.md'), figuresMarkdown(results));
+  const file = writeResults(o.out, o.name, results);
+  writeFileSync(path.join(o.out, `${o.name}-figures.md`), figuresMarkdown(results));
   if (chart) {
-    writeFileSync(path.join(o.out, 'concurrency.svg'), await renderChart(results));
-    process.stderr.write(`[bench] written ${file}, concurrency-figures.md and concurrency.svg in ${o.out}\n`);
+    writeFileSync(path.join(o.out, `${o.name}.svg`), await renderChart(results));
+    process.stderr.write(`[bench] written ${file}, ${o.name}-figures.md and ${o.name}.svg in ${o.out}\n`);
   }
 }
 
@@ -46,7 +46,7 @@ async function measureLedger(o: BenchOptions, kind: LedgerKind, results: Results
       checkpoint: (run) => {
         entry.run = run;
         results.ledgers[kind] = entry;
-        writeResults(o.out, results);
+        writeResults(o.out, o.name, results);
       },
     });
     results.ledgers[kind] = { ...entry, loadAfter: currentLoad() };
@@ -58,7 +58,7 @@ async function measureLedger(o: BenchOptions, kind: LedgerKind, results: Results
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2), process.env);
   mkdirSync(o.out, { recursive: true });
-  const results = readResults(o.out);
+  const results = readResults(o.out, o.name);
   const runTag = Date.now().toString(36);
   let net: NetworkHandle | undefined;
   try {

@@ -37,15 +37,17 @@ function cpuTable(rounds: readonly RoundRecord[]): string[] {
     ['bench process (gateway, client, signing)', (n) => n.startsWith('bench')],
   ];
   const lines = [
-    `| path | workload | N | ${groups.map(([g]) => g).join(' | ')} | total | machine busy % |`,
-    `| --- | --- | ---: | ${groups.map(() => '---:').join(' | ')} | ---: | ---: |`,
+    `| path | workload | N | ${groups.map(([g]) => g).join(' | ')} | total | cores used by these | machine busy % |`,
+    `| --- | --- | ---: | ${groups.map(() => '---:').join(' | ')} | ---: | ---: | ---: |`,
   ];
   for (const r of rounds) {
     if (r.figures.accepted === 0) continue;
     const per = (pick: (n: string) => boolean) =>
       (Object.entries(r.resources.processes).filter(([n]) => pick(n)).reduce((a, [, p]) => a + p.cpuSeconds, 0) * 1000) / r.figures.accepted;
     const values = groups.map(([, pick]) => per(pick));
-    lines.push(`| ${r.path} | ${r.workload} | ${r.agents} | ${values.map((v) => v.toFixed(1)).join(' | ')} | ${values.reduce((a, b) => a + b, 0).toFixed(1)} | ${r.resources.machineBusyPct} |`);
+    const total = values.reduce((a, b) => a + b, 0);
+    const cores = r.resources.windowMs > 0 ? (total * r.figures.accepted) / r.resources.windowMs : 0;
+    lines.push(`| ${r.path} | ${r.workload} | ${r.agents} | ${values.map((v) => v.toFixed(1)).join(' | ')} | ${total.toFixed(1)} | ${cores.toFixed(2)} | ${r.resources.machineBusyPct} |`);
   }
   return lines;
 }
@@ -60,7 +62,8 @@ function ledgerSection(name: string, e: LedgerEntry): string[] {
     `Machine: ${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}${m.fabricVersion ? `, Fabric ${m.fabricVersion}` : ''}.`,
     `Load average before: ${e.loadBefore.loadavg.join(' / ')} (${e.loadBefore.fabricPeersRunning} Fabric peers running on the machine)` +
       (e.loadAfter ? `; after: ${e.loadAfter.loadavg.join(' / ')}.` : '.'),
-    `Households registered (setup, not measured): ${run.setup.households} in ${(run.setup.registrationMs / 1000).toFixed(1)} s. Read-conflict retries: ${run.settings.fabricMaxRetries}.`,
+    `Households registered (setup, not measured): ${run.setup.households} in ${(run.setup.registrationMs / 1000).toFixed(1)} s${run.setup.registrationMs < 1000 ? ' (already registered by an earlier run)' : ''}. ` +
+      `Read-conflict retries: ${run.settings.fabricMaxRetries}. Adapter calls in flight: ${run.settings.adapterInFlightCap ? `at most ${run.settings.adapterInFlightCap} (experiment)` : 'unbounded, as in the gateway'}.`,
     '',
     ...roundTable(run.rounds),
     '',

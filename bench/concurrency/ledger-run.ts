@@ -40,7 +40,7 @@ export interface LedgerRun {
   ledger: LedgerKind;
   startedAt: string;
   finishedAt?: string;
-  settings: { fabricMaxRetries: number; deadlinesMs?: Record<string, number>; roundTimeoutMs: number };
+  settings: { fabricMaxRetries: number; deadlinesMs?: Record<string, number>; roundTimeoutMs: number; adapterInFlightCap: number };
   setup: { households: number; registrationMs: number };
   rounds: RoundRecord[];
   profile: (ProfileRound & { agents: number; load: Load })[];
@@ -77,7 +77,7 @@ export async function runLedger(c: LedgerContext): Promise<LedgerRun> {
   const run: LedgerRun = {
     ledger: c.kind,
     startedAt: new Date().toISOString(),
-    settings: { fabricMaxRetries: o.retries, roundTimeoutMs: o.roundTimeoutMs },
+    settings: { fabricMaxRetries: o.retries, roundTimeoutMs: o.roundTimeoutMs, adapterInFlightCap: o.inFlightCap },
     setup: { households: 0, registrationMs: 0 },
     rounds: [],
     profile: [],
@@ -122,7 +122,7 @@ export async function runLedger(c: LedgerContext): Promise<LedgerRun> {
     await rest.close();
   }
 
-  const session: AdapterSession = await openAdapter(c.kind, c.dataDir, c.fabricConnection, o.retries);
+  const session: AdapterSession = await openAdapter(c.kind, c.dataDir, c.fabricConnection, o.retries, o.inFlightCap);
   try {
     const who: LedgerIdentity[] = [];
     for (let i = 0; i < maxN; i++) who.push(await session.household(restHouseholdId(i)));

@@ -26,13 +26,18 @@ export interface BenchOptions {
   roundTimeoutMs: number;
   /** FABRIC_MAX_RETRIES for the gateway and the adapter: 0 so a read conflict shows as a failure. */
   retries: number;
+  /** Experiment: at most this many adapter calls in flight (0 = unbounded, as the gateway is). */
+  inFlightCap: number;
+  /** File stem of the results in --out (concurrency → concurrency.json, -figures.md, .svg). */
+  name: string;
   /** Registrations in flight at once during setup. */
   setupConcurrency: number;
 }
 
 export const USAGE = `usage: npm run bench -- [--ledger fabric|embedded|both] [--agents 1,5,10,...] [--out bench/results]
   [--network existing|up|keep] [--run-dir DIR] [--port-base N] [--paths rest,adapter] [--baseline touch,ping|none]
-  [--close 623,5000|none] [--close-path profiled|adapter] [--profile 1,100|none] [--round-timeout-ms 300000] [--retries 0] [--setup-concurrency 25]`;
+  [--close 623,5000|none] [--close-path profiled|adapter] [--profile 1,100|none] [--round-timeout-ms 300000] [--retries 0] [--setup-concurrency 25]
+  [--in-flight-cap 0] [--name concurrency]`;
 
 export class UsageError extends Error {}
 
@@ -91,8 +96,11 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
     roundTimeoutMs: int('round-timeout-ms', take('round-timeout-ms', '300000'), 1000),
     retries: Math.min(10, int('retries', take('retries', '0'), 0)),
     setupConcurrency: int('setup-concurrency', take('setup-concurrency', '25'), 1),
+    inFlightCap: int('in-flight-cap', take('in-flight-cap', '0'), 0),
+    name: take('name', 'concurrency'),
   };
   if (given.size > 0) throw new UsageError(`unknown option(s): ${[...given.keys()].map((k) => `--${k}`).join(', ')}\n${USAGE}`);
+  if (!/^concurrency[a-z0-9-]*$/.test(options.name)) throw new UsageError(`--name must start with "concurrency" (letters, digits, '-'), got ${options.name}`);
   if (options.agents.length === 0) throw new UsageError('--agents needs at least one count');
   return options;
 }

@@ -23,23 +23,22 @@ export interface ResultsFile {
   ledgers: Partial<Record<LedgerKind, LedgerEntry>>;
 }
 
-export const RESULTS_NAME = 'concurrency.json';
 
 const METHOD =
   'bench/README.md: N households at once each PLACE then AMEND an order (fresh market per round), through REST (gateway in-process, loopback) and through the ledger adapter; ' +
   'baseline diagnostics:Touch / Ping through the adapter with the same N identities; latency = request sent → committed answer; percentiles nearest-rank.';
 
-export function readResults(outDir: string): ResultsFile {
-  const file = path.join(outDir, RESULTS_NAME);
+export function readResults(outDir: string, name: string): ResultsFile {
+  const file = path.join(outDir, `${name}.json`);
   const empty: ResultsFile = { benchmark: 'concurrent households on the real network', method: METHOD, ledgers: {} };
   if (!existsSync(file)) return empty;
   const prior = JSON.parse(readFileSync(file, 'utf8')) as ResultsFile;
   return { ...empty, ledgers: prior.ledgers ?? {} };
 }
 
-export function writeResults(outDir: string, results: ResultsFile): string {
+export function writeResults(outDir: string, name: string, results: ResultsFile): string {
   mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, RESULTS_NAME);
+  const file = path.join(outDir, `${name}.json`);
   writeFileSync(file, JSON.stringify(results, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n');
   return file;
 }

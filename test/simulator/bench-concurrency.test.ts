@@ -5,6 +5,7 @@
 import { aggregate } from '../../bench/concurrency/aggregate';
 import type { RoundRecord } from '../../bench/concurrency/ledger-run';
 import { parseOptions, UsageError } from '../../bench/concurrency/options';
+import { forEachLimited, limiter } from '../../bench/concurrency/pool';
 import { cpuTicksOf, machineTicksOf } from '../../bench/concurrency/proc-sampler';
 import type { Sample } from '../../bench/concurrency/sample';
 import { percentile, summarize } from '../../bench/concurrency/stats';
@@ -154,6 +155,48 @@ describe('options', () => {
     expect(() => parseOptions(['--ledger', 'besu'], {})).toThrow(UsageError);
     expect(() => parseOptions(['--agent', '5'], {})).toThrow(/unknown option/);
     expect(() => parseOptions(['--agents'], {})).toThrow(UsageError);
+    expect(() => parseOptions(['--name', '../x'], {})).toThrow(UsageError);
+  });
+});
+
+describe('limits on work in flight', () => {
+  async function peak(run: (task: () => Promise<void>) => Promise<void>, tasks: number): Promise<number> {
+    let running = 0;
+    let max = 0;
+    const task = async () => {
+      running += 1;
+      max = Math.max(max, running);
+      await new Promise((r) => setImmediate(r));
+      running -= 1;
+    };
+    await Promise.all(Array.from({ length: tasks }, () => run(task)));
+    return max;
+  }
+
+  it('limiter(k) runs at most k calls at once, every call completes, 0 means unbounded', async () => {
+    expect(await peak(limiter(3), 20)).toBe(3);
+    expect(await peak(limiter(0), 20)).toBe(20);
+  });
+
+  it('limiter passes results and errors through and frees its slot on failure', async () => {
+    const limit = limiter(1);
+    await expect(limit(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(limit(async () => 42)).resolves.toBe(42);
+  });
+
+  it('forEachLimited visits every item once with at most `limit` in flight', async () => {
+    const seen: number[] = [];
+    let running = 0;
+    let max = 0;
+    await forEachLimited([...Array(10).keys()], 4, async (item) => {
+      running += 1;
+      max = Math.max(max, running);
+      await new Promise((r) => setImmediate(r));
+      seen.push(item);
+      running -= 1;
+    });
+    expect(seen.sort((a, b) => a - b)).toEqual([...Array(10).keys()]);
+    expect(max).toBe(4);
   });
 });
 
