@@ -4,7 +4,7 @@
  * and request-to-commit latency of the accepted requests.
  */
 import { latencyOf, type Sample } from './sample';
-import { summarize, type LatencySummary } from './stats';
+import { percentile, summarize, type LatencySummary } from './stats';
 
 export interface OpFigures {
   /** Requests meant to be sent (attempted + skipped). */
@@ -37,6 +37,16 @@ export interface RoundFigures {
   throughputPerS: number;
   latency: LatencySummary;
   ops: Record<string, OpFigures>;
+  /** Each repetition's own figures, when the round was repeated. */
+  reps?: RepFigures[];
+}
+
+export interface RepFigures {
+  accepted: number;
+  intended: number;
+  wallMs: number;
+  throughputPerS: number;
+  p95Ms: number | null;
 }
 
 const rate = (accepted: number, attempted: number) => (attempted === 0 ? null : Math.round((accepted / attempted) * 1e4) / 1e4);
@@ -88,5 +98,23 @@ export function aggregate(agents: number, samples: readonly Sample[]): RoundFigu
     throughputPerS: wallMs > 0 ? Math.round((accepted.length / (wallMs / 1000)) * 10) / 10 : 0,
     latency: summarize(accepted.map(latencyOf)),
     ops,
+  };
+}
+
+/**
+ * Repetitions of one round (same N, path, workload), each in its own market:
+ * success and latency from all their requests pooled, throughput and wall time
+ * the median repetition's (nearest rank), so one disturbed repetition on a shared
+ * machine does not decide the figure.
+ */
+export function combineReps(agents: number, reps: readonly (readonly Sample[])[]): RoundFigures {
+  const each = reps.map((r) => aggregate(agents, r));
+  const pooled = aggregate(agents, reps.flat());
+  if (each.length <= 1) return pooled;
+  return {
+    ...pooled,
+    wallMs: percentile(each.map((f) => f.wallMs), 50),
+    throughputPerS: percentile(each.map((f) => f.throughputPerS), 50),
+    reps: each.map((f) => ({ accepted: f.accepted, intended: f.intended, wallMs: f.wallMs, throughputPerS: f.throughputPerS, p95Ms: f.latency.p95Ms })),
   };
 }

@@ -8,18 +8,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { readConnectionProfile } from '../../gateway-api/src/ledger/fabric/connection-profile';
 import type { LedgerIdentity } from '../../gateway-api/src/ledger/port';
 import { openAdapter, type AdapterSession } from './adapter-session';
-import { aggregate, type RoundFigures } from './aggregate';
+import { aggregate, combineReps, type RoundFigures } from './aggregate';
 import { classifyLedgerError, classifyRestError } from './classify';
 import { closeRound, type CloseFigures } from './close-round';
 import { ensureRestHouseholds, restHouseholdId } from './households';
 import { currentLoad, type Load } from './machine';
 import { openViaAdapter, openViaRest, type OpenMarket } from './markets';
 import type { BenchOptions, LedgerKind } from './options';
-import { ProcSampler, type SampledFigures } from './proc-sampler';
+import { mergeSampled, ProcSampler, type SampledFigures } from './proc-sampler';
 import { ProfiledClient } from './profiled-client';
 import { profileRound, type ProfileRound } from './profile-round';
 import { openRest } from './rest-session';
 import { runRound, type AgentScript, type Failure } from './round';
+import type { Sample } from './sample';
 import { adapterBaseline, adapterOrders, restOrders } from './scripts';
 import { gatewayConfig } from './settings';
 import { marketSpec } from './workload';
@@ -30,8 +31,9 @@ export interface RoundRecord {
   path: 'rest' | 'adapter';
   workload: Workload;
   agents: number;
-  marketId?: string;
+  marketIds?: string[];
   figures: RoundFigures;
+  /** At the start of the first repetition. */
   load: Load;
   resources: SampledFigures;
 }
@@ -40,7 +42,7 @@ export interface LedgerRun {
   ledger: LedgerKind;
   startedAt: string;
   finishedAt?: string;
-  settings: { fabricMaxRetries: number; deadlinesMs?: Record<string, number>; roundTimeoutMs: number; adapterInFlightCap: number };
+  settings: { fabricMaxRetries: number; deadlinesMs?: Record<string, number>; roundTimeoutMs: number; repeat: number; adapterInFlightCap: number };
   setup: { households: number; registrationMs: number };
   rounds: RoundRecord[];
   profile: (ProfileRound & { agents: number; load: Load })[];
@@ -77,7 +79,7 @@ export async function runLedger(c: LedgerContext): Promise<LedgerRun> {
   const run: LedgerRun = {
     ledger: c.kind,
     startedAt: new Date().toISOString(),
-    settings: { fabricMaxRetries: o.retries, roundTimeoutMs: o.roundTimeoutMs, adapterInFlightCap: o.inFlightCap },
+    settings: { fabricMaxRetries: o.retries, roundTimeoutMs: o.roundTimeoutMs, repeat: o.repeat, adapterInFlightCap: o.inFlightCap },
     setup: { households: 0, registrationMs: 0 },
     rounds: [],
     profile: [],
@@ -91,18 +93,30 @@ export async function runLedger(c: LedgerContext): Promise<LedgerRun> {
   let marketIndex = 0;
   const nextMarket = (label: string) => marketSpec(c.runTag, `${c.kind.slice(0, 3)}-${label}`, marketIndex++);
 
+  // One repetition of a round; repetitions of the same round are combined into one record as they come.
+  const reps = new Map<string, { samples: Sample[][]; resources: SampledFigures[]; record: RoundRecord }>();
   const measure = async (path: RoundRecord['path'], workload: Workload, n: number, classify: (e: unknown) => Failure, open: OpenMarket | undefined, script: (marketId: string) => AgentScript) => {
-    const spec = open ? nextMarket(`${path}-${workload}-n${n}`) : undefined;
+    const spec = open ? nextMarket(`${path}-${workload}-n${n}-r${marketIndex}`) : undefined;
     if (open && spec) await open(spec);
     await sleep(SETTLE_MS);
     const load = currentLoad();
     const sampler = new ProcSampler({ ...c.pids, 'bench (gateway+client)': process.pid });
     sampler.start();
     const samples = await runRound({ agents: n, deadlineMs: o.roundTimeoutMs, graceMs: 30_000, classify }, script(spec?.id ?? ''));
-    const record: RoundRecord = { path, workload, agents: n, figures: aggregate(n, samples), load, resources: sampler.stop() };
-    if (spec) record.marketId = spec.id;
-    run.rounds.push(record);
-    log(summaryLine(record));
+    const resources = sampler.stop();
+    const key = `${path}/${workload}/${n}`;
+    let acc = reps.get(key);
+    if (!acc) {
+      acc = { samples: [], resources: [], record: { path, workload, agents: n, figures: aggregate(n, []), load, resources } };
+      reps.set(key, acc);
+      run.rounds.push(acc.record);
+    }
+    acc.samples.push(samples);
+    acc.resources.push(resources);
+    acc.record.figures = combineReps(n, acc.samples);
+    acc.record.resources = mergeSampled(acc.resources);
+    if (spec) acc.record.marketIds = [...(acc.record.marketIds ?? []), spec.id];
+    log(`${summaryLine({ ...acc.record, figures: aggregate(n, samples) })}${o.repeat > 1 ? ` (repetition ${acc.samples.length}/${o.repeat})` : ''}`);
     c.checkpoint(run);
   };
 
@@ -115,7 +129,9 @@ export async function runLedger(c: LedgerContext): Promise<LedgerRun> {
     if (o.paths.includes('rest')) {
       for (const n of o.agents) {
         log(`${c.kind}: REST round, ${n} households placing and amending at once ...`);
-        await measure('rest', 'orders', n, classifyRestError, openViaRest(rest.api, rest.gateway.adminToken), (m) => restOrders(rest.api, tokens, m, n));
+        for (let rep = 0; rep < o.repeat; rep++) {
+          await measure('rest', 'orders', n, classifyRestError, openViaRest(rest.api, rest.gateway.adminToken), (m) => restOrders(rest.api, tokens, m, n * 10 + rep));
+        }
       }
     }
   } finally {
@@ -130,9 +146,12 @@ export async function runLedger(c: LedgerContext): Promise<LedgerRun> {
       for (const n of o.agents) {
         const agents = who.slice(0, n);
         log(`${c.kind}: adapter rounds, ${n} households at once ...`);
-        await measure('adapter', 'orders', n, classifyLedgerError, openViaAdapter(session), (m) => adapterOrders(session, agents, m, n));
-        for (const b of o.baselines) {
-          await measure('adapter', b, n, classifyLedgerError, undefined, () => adapterBaseline(session, agents, b === 'touch' ? 'Touch' : 'Ping'));
+        // Orders and baselines alternate within each repetition, so a change in the machine's load hits both.
+        for (let rep = 0; rep < o.repeat; rep++) {
+          await measure('adapter', 'orders', n, classifyLedgerError, openViaAdapter(session), (m) => adapterOrders(session, agents, m, n * 10 + rep));
+          for (const b of o.baselines) {
+            await measure('adapter', b, n, classifyLedgerError, undefined, () => adapterBaseline(session, agents, b === 'touch' ? 'Touch' : 'Ping'));
+          }
         }
       }
     }

@@ -24,6 +24,8 @@ export interface BenchOptions {
   /** Agent counts of the endorse/submit/commit phase profile (Fabric only); empty = skip. */
   profileAgents: number[];
   roundTimeoutMs: number;
+  /** Repetitions of every round (orders and baselines interleaved per repetition). */
+  repeat: number;
   /** FABRIC_MAX_RETRIES for the gateway and the adapter: 0 so a read conflict shows as a failure. */
   retries: number;
   /** Experiment: at most this many adapter calls in flight (0 = unbounded, as the gateway is). */
@@ -36,7 +38,7 @@ export interface BenchOptions {
 
 export const USAGE = `usage: npm run bench -- [--ledger fabric|embedded|both] [--agents 1,5,10,...] [--out bench/results]
   [--network existing|up|keep] [--run-dir DIR] [--port-base N] [--paths rest,adapter] [--baseline touch,ping|none]
-  [--close 623,5000|none] [--close-path profiled|adapter] [--profile 1,100|none] [--round-timeout-ms 300000] [--retries 0] [--setup-concurrency 25]
+  [--close 623,5000|none] [--close-path profiled|adapter] [--profile 1,100|none] [--round-timeout-ms 300000] [--repeat 3] [--retries 0] [--setup-concurrency 25]
   [--in-flight-cap 0] [--name concurrency]`;
 
 export class UsageError extends Error {}
@@ -94,6 +96,7 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
     closePath: oneOf('close-path', take('close-path', 'profiled'), ['profiled', 'adapter'] as const),
     profileAgents: positiveInts('profile', take('profile', '1,100'), 10_000),
     roundTimeoutMs: int('round-timeout-ms', take('round-timeout-ms', '300000'), 1000),
+    repeat: Math.min(20, int('repeat', take('repeat', '3'), 1)),
     retries: Math.min(10, int('retries', take('retries', '0'), 0)),
     setupConcurrency: int('setup-concurrency', take('setup-concurrency', '25'), 1),
     inFlightCap: int('in-flight-cap', take('in-flight-cap', '0'), 0),

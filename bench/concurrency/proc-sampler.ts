@@ -154,3 +154,29 @@ export class ProcSampler {
     };
   }
 }
+
+/** Windows sampled one after the other, as one: CPU summed, means weighted by window, peaks kept. */
+export function mergeSampled(parts: readonly SampledFigures[]): SampledFigures {
+  if (parts.length === 1) return parts[0] as SampledFigures;
+  const windowMs = parts.reduce((a, p) => a + p.windowMs, 0);
+  const processes: Record<string, ProcessFigures> = {};
+  for (const part of parts) {
+    for (const [name, p] of Object.entries(part.processes)) {
+      const acc = processes[name];
+      if (!acc) {
+        processes[name] = { ...p };
+        continue;
+      }
+      acc.cpuSeconds = Math.round((acc.cpuSeconds + p.cpuSeconds) * 100) / 100;
+      acc.peakCpuPct = Math.max(acc.peakCpuPct, p.peakCpuPct);
+      acc.rssPeakMB = p.rssPeakMB === null ? acc.rssPeakMB : Math.max(acc.rssPeakMB ?? 0, p.rssPeakMB);
+    }
+  }
+  for (const p of Object.values(processes)) p.avgCpuPct = windowMs > 0 ? r1((p.cpuSeconds / (windowMs / 1000)) * 100) : 0;
+  return {
+    windowMs,
+    machineBusyPct: windowMs > 0 ? r1(parts.reduce((a, p) => a + p.machineBusyPct * p.windowMs, 0) / windowMs) : 0,
+    machinePeakBusyPct: Math.max(...parts.map((p) => p.machinePeakBusyPct)),
+    processes,
+  };
+}

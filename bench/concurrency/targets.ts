@@ -42,6 +42,18 @@ export interface Ratio {
   orders: number;
   baseline: number;
   ratio: number | null;
+  /** CPU ms of the measured processes (network nodes and the bench process) per accepted transaction. */
+  cpuOrders: number | null;
+  cpuBaseline: number | null;
+  /** cpuBaseline / cpuOrders: the throughput ratio a CPU-bound machine allows, less sensitive to other load. */
+  cpuRatio: number | null;
+}
+
+/** CPU ms of all sampled processes per accepted transaction of the round. */
+export function cpuMsPerTx(r: RoundRecord): number | null {
+  if (r.figures.accepted === 0) return null;
+  const seconds = Object.values(r.resources.processes).reduce((a, p) => a + p.cpuSeconds, 0);
+  return Math.round(((seconds * 1000) / r.figures.accepted) * 10) / 10;
 }
 
 /** Order vs baseline throughput per N, through the adapter. */
@@ -51,7 +63,10 @@ export function throughputRatios(rounds: readonly RoundRecord[], baseline: 'touc
     const b = rounds.find((r) => r.path === 'adapter' && r.workload === baseline && r.agents === o.agents);
     if (!b) continue;
     const ratio = b.figures.throughputPerS > 0 ? Math.round((o.figures.throughputPerS / b.figures.throughputPerS) * 1000) / 1000 : null;
-    out.push({ agents: o.agents, orders: o.figures.throughputPerS, baseline: b.figures.throughputPerS, ratio });
+    const cpuOrders = cpuMsPerTx(o);
+    const cpuBaseline = cpuMsPerTx(b);
+    const cpuRatio = cpuOrders && cpuBaseline ? Math.round((cpuBaseline / cpuOrders) * 1000) / 1000 : null;
+    out.push({ agents: o.agents, orders: o.figures.throughputPerS, baseline: b.figures.throughputPerS, ratio, cpuOrders, cpuBaseline, cpuRatio });
   }
   return out;
 }

@@ -2,14 +2,14 @@
  * The concurrency benchmark's pure parts: percentiles, round aggregation, target
  * verdicts, option parsing and /proc parsing. No timing is asserted anywhere.
  */
-import { aggregate } from '../../bench/concurrency/aggregate';
+import { aggregate, combineReps } from '../../bench/concurrency/aggregate';
 import type { RoundRecord } from '../../bench/concurrency/ledger-run';
 import { parseOptions, UsageError } from '../../bench/concurrency/options';
 import { forEachLimited, limiter } from '../../bench/concurrency/pool';
-import { cpuTicksOf, machineTicksOf } from '../../bench/concurrency/proc-sampler';
+import { cpuTicksOf, machineTicksOf, mergeSampled } from '../../bench/concurrency/proc-sampler';
 import type { Sample } from '../../bench/concurrency/sample';
 import { percentile, summarize } from '../../bench/concurrency/stats';
-import { acceptanceVerdict, latencyVerdict, throughputRatios, throughputVerdict } from '../../bench/concurrency/targets';
+import { acceptanceVerdict, cpuMsPerTx, latencyVerdict, throughputRatios, throughputVerdict } from '../../bench/concurrency/targets';
 import { orderFor } from '../../bench/concurrency/workload';
 
 describe('percentile (nearest rank)', () => {
@@ -120,7 +120,7 @@ describe('target verdicts', () => {
   });
 
   it('compares order and Touch throughput per N and at the peaks', () => {
-    expect(throughputRatios(rounds, 'touch')).toEqual([
+    expect(throughputRatios(rounds, 'touch')).toMatchObject([
       { agents: 10, orders: 40, baseline: 50, ratio: 0.8 },
       { agents: 100, orders: 70, baseline: 100, ratio: 0.7 },
     ]);
@@ -134,6 +134,45 @@ describe('target verdicts', () => {
     expect(latencyVerdict(rounds, 'rest').met).toBe(true);
     expect(latencyVerdict(rounds, 'adapter')).toMatchObject({ met: false, value: 'p95 1200 ms', detail: '200 ms over (1.20×)' });
     expect(latencyVerdict(rounds, 'rest', 250).met).toBeNull();
+  });
+});
+
+describe('repetitions', () => {
+  // Three repetitions of 2 requests: wall times 100, 400 and 200 ms.
+  const rep = (wall: number, ok: boolean): Sample[] => [s('touch', 0, true, 0, wall / 2), s('touch', 0, ok, wall / 2, wall, ok ? {} : { code: 'X' })];
+  const f = combineReps(1, [rep(100, true), rep(400, false), rep(200, true)]);
+
+  it('pools success and latency over all repetitions', () => {
+    expect(f).toMatchObject({ intended: 6, accepted: 5, failures: { X: 1 } });
+    expect(f.latency.count).toBe(5);
+  });
+
+  it('takes throughput and wall time from the median repetition, keeping each', () => {
+    expect(f.wallMs).toBe(200);
+    expect(f.throughputPerS).toBe(10); // 2 accepted in 200 ms
+    expect(f.reps?.map((r) => r.throughputPerS)).toEqual([20, 2.5, 10]);
+  });
+
+  it('one repetition is just that round', () => {
+    expect(combineReps(1, [rep(100, true)])).toEqual(aggregate(1, rep(100, true)));
+  });
+
+  it('merges sampled windows: CPU summed, mean weighted by window, peaks kept', () => {
+    const proc = (cpuSeconds: number, peakCpuPct: number, rssPeakMB: number) => ({ pid: 1, cpuSeconds, avgCpuPct: 0, peakCpuPct, rssStartMB: 10, rssPeakMB });
+    const m = mergeSampled([
+      { windowMs: 1000, machineBusyPct: 50, machinePeakBusyPct: 70, processes: { peer: proc(0.5, 60, 100) } },
+      { windowMs: 3000, machineBusyPct: 100, machinePeakBusyPct: 100, processes: { peer: proc(1.5, 90, 80) } },
+    ]);
+    expect(m).toMatchObject({ windowMs: 4000, machineBusyPct: 87.5, machinePeakBusyPct: 100 });
+    expect(m.processes.peer).toMatchObject({ cpuSeconds: 2, avgCpuPct: 50, peakCpuPct: 90, rssPeakMB: 100 });
+  });
+});
+
+describe('CPU per transaction', () => {
+  it('sums every sampled process per accepted transaction', () => {
+    const r = record('adapter', 'orders', 10, 20, 20, 40, 300);
+    r.resources.processes = { a: { pid: 1, cpuSeconds: 0.2, avgCpuPct: 0, peakCpuPct: 0, rssStartMB: null, rssPeakMB: null }, b: { pid: 2, cpuSeconds: 0.1, avgCpuPct: 0, peakCpuPct: 0, rssStartMB: null, rssPeakMB: null } };
+    expect(cpuMsPerTx(r)).toBe(15);
   });
 });
 
