@@ -83,6 +83,17 @@ export async function createCertificateAuthority(commonName: string, organisatio
   return { certificate: cert.toString('pem') + '\n', privateKey: pemKey(pkcs8) };
 }
 
+/**
+ * The issued certificate's authority key id must be the CA certificate's own subject
+ * key id (RFC 5280 §4.2.1.1), not recomputed: cryptogen's CAs use SHA-256 of the key
+ * where x509 tools default to SHA-1, and OpenSSL-based verifiers (`openssl verify`,
+ * Node's checkIssued) find no issuer when the two differ.
+ */
+async function authorityKeyIdentifier(caCert: x509.X509Certificate): Promise<x509.AuthorityKeyIdentifierExtension> {
+  const ski = caCert.getExtension(x509.SubjectKeyIdentifierExtension);
+  return ski ? new x509.AuthorityKeyIdentifierExtension(ski.keyId, false) : x509.AuthorityKeyIdentifierExtension.create(caCert, false);
+}
+
 /** Issues a client certificate signed by `ca`, with Fabric CA-style attributes. */
 export async function issueIdentity(ca: CertificateAuthority, req: IdentityRequest): Promise<IssuedIdentity> {
   const caCert = new x509.X509Certificate(ca.certificate);
@@ -93,7 +104,7 @@ export async function issueIdentity(ca: CertificateAuthority, req: IdentityReque
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-    await x509.AuthorityKeyIdentifierExtension.create(caCert, false),
+    await authorityKeyIdentifier(caCert),
   ];
   if (req.attrs && Object.keys(req.attrs).length > 0) {
     const json = JSON.stringify({ attrs: req.attrs });
