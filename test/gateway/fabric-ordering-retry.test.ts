@@ -15,9 +15,10 @@ function gatewayError(code: number): GatewayError {
 }
 
 describe('retry of the ordering step', () => {
-  it('when no orderer takes the transaction (UNAVAILABLE) or the broadcast times out, then it is retryable', () => {
+  it('when no orderer takes the transaction (UNAVAILABLE), or the broadcast times out or is cut off, then it is retryable', () => {
     expect(isOrderingUnavailable(gatewayError(GrpcStatus.UNAVAILABLE))).toBe(true);
     expect(isOrderingUnavailable(gatewayError(GrpcStatus.DEADLINE_EXCEEDED))).toBe(true);
+    expect(isOrderingUnavailable(gatewayError(GrpcStatus.CANCELLED))).toBe(true);
   });
 
   it('when the orderer refused the transaction (ABORTED: a 4xx), or it failed validation, then it is not', () => {

@@ -4,10 +4,11 @@
  * - a transaction that lost a read conflict at commit (MVCC_READ_CONFLICT,
  *   PHANTOM_READ_CONFLICT) is endorsed again, which reads fresh state;
  * - a signed transaction the ordering service could not take (UNAVAILABLE: no orderer
- *   accepted it, e.g. during a Raft leader election; DEADLINE_EXCEEDED: the broadcast
- *   hung on an orderer that had just stopped) is sent again AS IS: same signature, same
- *   transaction id, so if an earlier copy was ordered after all, the peers mark the later
- *   copy DUPLICATE_TXID and at most one of them changes the ledger.
+ *   accepted it, e.g. during a Raft leader election; DEADLINE_EXCEEDED or CANCELLED: the
+ *   broadcast hung on, or was cut by, an orderer that had just stopped) is sent again
+ *   AS IS: same signature, same transaction id, so if an earlier copy was ordered after
+ *   all, the peers mark the later copy DUPLICATE_TXID and at most one of them changes
+ *   the ledger.
  *
  * Nothing else is retried: a refusal stays a refusal, and a failed endorsement is
  * reported at once (e.g. a required peer is down: re-endorsing would only hang).
@@ -35,9 +36,18 @@ export async function retryReadConflicts<T>(attempt: () => Promise<T>, maxRetrie
   }
 }
 
-/** The ordering service did not take the transaction, but may a moment later. */
+/**
+ * The ordering service did not take the transaction, but may a moment later: no orderer
+ * accepted it (UNAVAILABLE), or the peer's broadcast was cut off (CANCELLED: the stream
+ * to an orderer that stopped was reset) or outlived its deadline (DEADLINE_EXCEEDED).
+ * Not a refusal by the orderer (ABORTED: a 4xx status such as BAD_REQUEST), which would
+ * only be refused again.
+ */
 export function isOrderingUnavailable(err: unknown): boolean {
-  return err instanceof GatewayError && (err.code === GrpcStatus.UNAVAILABLE || err.code === GrpcStatus.DEADLINE_EXCEEDED);
+  return (
+    err instanceof GatewayError &&
+    (err.code === GrpcStatus.UNAVAILABLE || err.code === GrpcStatus.DEADLINE_EXCEEDED || err.code === GrpcStatus.CANCELLED)
+  );
 }
 
 export interface OrderingRetry {
