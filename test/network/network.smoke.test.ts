@@ -12,6 +12,7 @@ import * as grpc from '@grpc/grpc-js';
 import { connect, Contract, Gateway, Identity, Network, Signer, signers } from '@hyperledger/fabric-gateway';
 import { common, msp, orderer, peer } from '@hyperledger/fabric-protos';
 import { issueIdentity } from '@ecch/gateway-api/identity/issuer';
+import { acquireNetworkLock } from './support/network';
 
 jest.setTimeout(120_000);
 
@@ -94,6 +95,13 @@ async function eventually<T>(what: string, fn: () => Promise<T>, timeoutMs = 10_
 
 let community: Session;
 let grid: Session;
+let release: (() => Promise<void>) | undefined;
+
+// One suite at a time on the network: the fault suite stops nodes.
+beforeAll(async () => {
+  release = await acquireNetworkLock('network.smoke.test.ts');
+}, 10 * 60_000);
+afterAll(async () => release?.());
 
 beforeAll(() => {
   community = adminSession('peer0.community');

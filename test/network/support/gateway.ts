@@ -1,0 +1,192 @@
+/**
+ * The REST gateway as the network suites drive it: a real HTTP server (buildApp +
+ * listen, so the suites also reach the gateway's own ledger adapter and wallet) over
+ * the Fabric network or the embedded ledger, requests with fetch, and an SSE client.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '@ecch/gateway-api';
+import type { LedgerIdentity } from '@ecch/gateway-api/ledger/port';
+import { connectionFile } from './network';
+
+export const ADMIN = 'na-network-test-token-0123456789';
+
+export function tempDataDir(prefix: string): string {
+  return mkdtempSync(path.join(tmpdir(), `ecch-${prefix}-`));
+}
+
+export function removeDir(dir: string | undefined): void {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+// JSON bodies are checked by value in the tests; typing every shape there would add nothing.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface TestGateway {
+  app: FastifyInstance;
+  url: string;
+  dataDir: string;
+  /** One request: `token` becomes the bearer token, `body` is sent as JSON. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  call<T = any>(method: string, url: string, token?: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
+  /** The X.509 identity the gateway issued to a household (its wallet). */
+  identityOf(participantId: string): Promise<LedgerIdentity>;
+  close(): Promise<void>;
+}
+
+export async function startTestGateway(ledger: 'fabric' | 'embedded', dataDir: string): Promise<TestGateway> {
+  const app = await buildApp({
+    ledger,
+    dataDir,
+    adminToken: ADMIN,
+    logLevel: process.env.ECCH_TEST_LOG_LEVEL ?? 'silent',
+    ...(ledger === 'fabric' ? { fabricConnection: connectionFile() } : {}),
+  });
+  try {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  return {
+    app,
+    url,
+    dataDir,
+    async call(method, route, token, body, headers = {}) {
+      const res = await fetch(`${url}${route}`, {
+        method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const raw = await res.text();
+      const json = (res.headers.get('content-type') ?? '').includes('json') && raw !== '';
+      return { status: res.status, body: json ? JSON.parse(raw) : raw, headers: res.headers };
+    },
+    async identityOf(participantId) {
+      const identity = await app.gateway.identities.ofParticipant(participantId);
+      if (!identity) throw new Error(`no identity in the wallet for ${participantId}`);
+      return identity;
+    },
+    close: () => app.close(),
+  };
+}
+
+/** Registers an approved household through the NA; returns its token. */
+export async function registerHousehold(gw: TestGateway, id: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const r = await gw.call('POST', '/v1/participants', ADMIN, { id, name: `Household ${id}`, kind: 'prosumer', ...extra });
+  if (r.status !== 201) throw new Error(`register ${id}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.token as string;
+}
+
+/** Creates and opens a market with §8's tariffs (B = 130000, S = 40000 µ/kWh). */
+export async function openMarket(gw: TestGateway, id: string, deliveryStart: string): Promise<void> {
+  const created = await gw.call('POST', '/v1/markets', ADMIN, { id, deliveryStart, gridBuyPrice: 130000, gridSellPrice: 40000 });
+  if (created.status !== 201) throw new Error(`create ${id}: ${created.status} ${JSON.stringify(created.body)}`);
+  const opened = await gw.call('POST', `/v1/markets/${id}/open`, ADMIN);
+  if (opened.status !== 200) throw new Error(`open ${id}: ${opened.status} ${JSON.stringify(opened.body)}`);
+}
+
+/** A short unique tag for ids, so reruns on a kept network never collide. */
+export function runTag(prefix: string): string {
+  return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 3).toString(36)}`;
+}
+
+// ------------------------------------------------------------------ SSE
+
+export interface SseEvent {
+  id?: string;
+  event: string;
+  data: string;
+}
+
+export interface SseClient {
+  readonly events: SseEvent[];
+  /** Resolves when the server ends the stream (or the client closes it). */
+  readonly ended: Promise<void>;
+  /** Resolves with the events once `predicate` holds for them. */
+  waitFor(what: string, predicate: (events: SseEvent[]) => boolean, timeoutMs?: number): Promise<SseEvent[]>;
+  close(): void;
+}
+
+/** Opens `GET /v1/events` (optionally resuming after `lastEventId`) and collects what arrives. */
+export async function openEventStream(gw: TestGateway, token: string, lastEventId?: string): Promise<SseClient> {
+  const abort = new AbortController();
+  const res = await fetch(`${gw.url}/v1/events`, {
+    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+    signal: abort.signal,
+  });
+  if (res.status !== 200 || !res.body) throw new Error(`GET /v1/events: ${res.status} ${await res.text()}`);
+  const events: SseEvent[] = [];
+  const waiters = new Set<() => void>();
+  const notify = () => waiters.forEach((w) => w());
+  let done = false;
+  const ended = (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const fields: Record<string, string> = {};
+          for (const line of block.split('\n')) {
+            if (line === '' || line.startsWith(':')) continue;
+            const colon = line.indexOf(':');
+            fields[line.slice(0, colon)] = line.slice(colon + 1).replace(/^ /, '');
+          }
+          if (fields.event === undefined) continue; // e.g. the `retry:` preamble
+          events.push({ ...(fields.id !== undefined ? { id: fields.id } : {}), event: fields.event, data: fields.data ?? '' });
+          notify();
+        }
+      }
+    } catch (err) {
+      // Recorded, not thrown: the assertions on the events report it.
+      if (!abort.signal.aborted) events.push({ event: 'client-error', data: (err as Error).message });
+    } finally {
+      done = true;
+      notify();
+    }
+  })();
+  return {
+    events,
+    ended,
+    waitFor(what, predicate, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (predicate(events)) {
+            cleanup();
+            resolve(events);
+          } else if (done) {
+            cleanup();
+            reject(new Error(`${what}: the event stream ended first; got ${events.map((e) => e.event).join(', ')}`));
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`${what}: not within ${timeoutMs} ms; got ${events.map((e) => `${e.event}@${e.id}`).join(', ')}`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+    close: () => abort.abort(),
+  };
+}
