@@ -116,7 +116,9 @@ export async function acquireNetworkLock(holder: string, timeoutMs = 9 * 60_000)
     }
     const owner = await readOwner(ownerFile);
     const stat = await fs.stat(dir).catch(() => undefined);
-    const orphan = owner ? !alive(owner.pid) : stat !== undefined && Date.now() - stat.mtimeMs > 30_000;
+    // A jest worker runs one suite at a time: a lock held by this very process was left by an
+    // earlier suite of this worker that could not release it.
+    const orphan = owner ? owner.pid === process.pid || !alive(owner.pid) : stat !== undefined && Date.now() - stat.mtimeMs > 30_000;
     if (orphan) {
       await fs.rm(dir, { recursive: true, force: true });
       continue;
