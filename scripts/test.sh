@@ -2,7 +2,9 @@
 # `npm test`: the whole suite from a fresh clone. Installs what it needs (npm
 # packages, Fabric binaries built from Go modules, docker-compose for validation),
 # lints, then runs every jest project, including the one that starts a real
-# Fabric network (3 Raft orderers, 2 peers, chaincode as a service) and tears it down.
+# Fabric network (3 Raft orderers, 2 peers, chaincode as a service) and tears it down,
+# and finally the same network in Docker Compose (docker.io, images built locally) with
+# the network smoke and end-to-end suites against it (network/scripts/compose-e2e.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -33,13 +35,31 @@ npx jest --ci --maxWorkers=2 --json --outputFile="$results" "$@"
 status=$?
 set -e
 
-# Jest's own summary is not a closing line CI knows, so print the plain one.
+step "Docker Compose: the same network in containers, smoke and end-to-end suites (network/scripts/compose-e2e.sh)"
+compose_results=.cache/jest-compose-results.json
+rm -f "$compose_results"
+set +e
+bash network/scripts/compose-e2e.sh --json --outputFile="$ROOT/$compose_results"
+compose_status=$?
+set -e
+((compose_status == 0)) || status=1
+
+# Jest's own summary is not a closing line CI knows, so print the plain one (both runs;
+# a compose run that failed before its tests counts as one failure).
 if [[ -f "$results" ]]; then
   node -e '
-    const r = require(process.argv[1]);
-    console.log(`\n${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+    const fs = require("fs");
+    const [main, compose, composeStatus] = process.argv.slice(1);
+    const r = require(main);
+    let passed = r.numPassedTests, failed = r.numFailedTests, skipped = r.numPendingTests + r.numTodoTests;
+    if (fs.existsSync(compose)) {
+      const c = require(compose);
+      passed += c.numPassedTests; failed += c.numFailedTests; skipped += c.numPendingTests + c.numTodoTests;
+      if (composeStatus !== "0" && c.numFailedTests === 0) failed += 1;
+    } else if (composeStatus !== "0") failed += 1;
+    console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
     if (r.numTotalTests === 0) { console.error("no test ran"); process.exit(1); }
-  ' "$ROOT/$results" || status=1
+  ' "$ROOT/$results" "$ROOT/$compose_results" "$compose_status" || status=1
 else
   echo "0 passed, 1 failed"
   status=1
