@@ -35,7 +35,8 @@ function machineLine(results: ResultsFile): string[] {
   return Object.entries(results.ledgers).map(([name, e]) => {
     if (!e) return '';
     const m = e.machine;
-    return `${name}: ${m.nproc} CPUs ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}${m.fabricVersion ? `, Fabric ${m.fabricVersion}` : ''}; load ${e.loadBefore.loadavg[0]} at ${e.run.startedAt.slice(0, 16)}Z, ${e.loadBefore.fabricPeersRunning} peers on the host`;
+    const load = `load ${e.loadBefore.loadavg[0]}${e.loadAfter ? ` → ${e.loadAfter.loadavg[0]}` : ''}`;
+    return `${name}: ${m.nproc} CPUs ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}${m.fabricVersion ? `, Fabric ${m.fabricVersion}` : ''}; ${load} from ${e.run.startedAt.slice(0, 16)}Z (shared machine)`;
   });
 }
 
@@ -53,14 +54,14 @@ function ledgerRow(ledger: string): unknown {
       {
         width: 420,
         height: 260,
-        title: `${name}: latency, p50 (solid) and p95 (dashed); dotted rule: 1 s`,
+        title: `${name}: latency p50 (solid), p95 (dashed)`,
         layer: [
           {
             transform: [only],
             mark: { type: 'line', point: true },
             encoding: {
               x,
-              y: { field: 'latencyMs', type: 'quantitative', title: 'request → commit, ms (log)', scale: { type: 'log' } },
+              y: { field: 'latencyMs', type: 'quantitative', title: 'request → commit, ms (log; dotted: 1 s)', scale: { type: 'log' } },
               color,
               strokeDash: { field: 'stat', type: 'nominal', title: 'percentile', sort: ['p50', 'p95'], legend: null },
               detail: { field: 'stat' },
