@@ -10,6 +10,12 @@
  *   all, the peers mark the later copy DUPLICATE_TXID and at most one of them changes
  *   the ledger.
  *
+ * - an endorsement that the gateway's own peer accepted but only peers of OTHER
+ *   organisations refused is endorsed again after a short delay: those peers lag a
+ *   block or two behind (a household's amend right after its place reaches the Grid
+ *   peer before the place's block does); a refusal they still give after the budget
+ *   is reported as it is.
+ *
  * Nothing else is retried: a refusal stays a refusal, and a failed endorsement is
  * reported at once (e.g. a required peer is down: re-endorsing would only hang).
  */
@@ -48,6 +54,15 @@ export function isOrderingUnavailable(err: unknown): boolean {
     err instanceof GatewayError &&
     (err.code === GrpcStatus.UNAVAILABLE || err.code === GrpcStatus.DEADLINE_EXCEEDED || err.code === GrpcStatus.CANCELLED)
   );
+}
+
+/**
+ * True when an endorsement failed only at peers outside `ownMspId`. The Fabric
+ * gateway endorses on its own organisation's peer first, so failures that name only
+ * other organisations' peers mean its own peer accepted the proposal.
+ */
+export function refusedOnlyByOtherOrgs(err: unknown, ownMspId: string): boolean {
+  return err instanceof GatewayError && err.details.length > 0 && err.details.every((d) => d.mspId !== '' && d.mspId !== ownMspId);
 }
 
 export interface OrderingRetry {
