@@ -3,20 +3,12 @@
  * and agent), so every request the ledger refuses is a failure of the system, not
  * of the input. Tariffs as in the other benchmarks: B = 130000, S = 40000 µ/kWh.
  */
+import { mulberry32 } from '../../simulator/src/util/prng';
 export const GRID_BUY_PRICE = 130_000;
 export const GRID_SELL_PRICE = 40_000;
 
-/** mulberry32: a small seeded PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, seeded: the simulator's generator, shared by every benchmark. */
+export const prng = mulberry32;
 
 export interface OrderBody {
   side: 'buy' | 'sell';
