@@ -99,6 +99,8 @@ async function main(o: Opts): Promise<number> {
       logLevel: 'warn',
       // Every home talks from 127.0.0.1: lift the per-client rate limit meant for the open internet.
       settings: { RATE_LIMIT_MAX: 10_000_000 },
+      // With --ledger fabric, FABRIC_CONNECTION names the network's connection file, as for `npm start`.
+      ...(process.env.FABRIC_CONNECTION ? { fabricConnection: process.env.FABRIC_CONNECTION } : {}),
     });
     url = gateway.url;
     admin = gateway.adminToken;

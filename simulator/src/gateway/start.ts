@@ -12,6 +12,8 @@ export interface GatewayOptions {
   host?: string;
   adminToken?: string;
   logLevel?: string;
+  /** The Fabric network's connection file (default network/.run/connection.json). */
+  fabricConnection?: string;
   /** Any other gateway setting by its environment name, e.g. `{ RATE_LIMIT_MAX: 50 }`. */
   settings?: Record<string, string | number | boolean>;
 }
