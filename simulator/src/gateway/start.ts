@@ -5,24 +5,9 @@
  */
 import { resolve } from 'node:path';
 
-export interface GatewayOptions {
-  ledger: 'embedded' | 'fabric';
-  dataDir: string;
-  port?: number;
-  host?: string;
-  adminToken?: string;
-  logLevel?: string;
-  /** The Fabric network's connection file (default network/.run/connection.json). */
-  fabricConnection?: string;
-  /** Any other gateway setting by its environment name, e.g. `{ RATE_LIMIT_MAX: 50 }`. */
-  settings?: Record<string, string | number | boolean>;
-}
-
-export interface RunningGateway {
-  url: string;
-  adminToken: string;
-  close(): Promise<void>;
-}
+// Types only: erased at compile time, so the gateway itself is still loaded from source below.
+export type { GatewayOptions, RunningGateway } from '../../../gateway-api/src/index';
+import type { GatewayOptions, RunningGateway } from '../../../gateway-api/src/index';
 
 export type StartGateway = (o: GatewayOptions) => Promise<RunningGateway>;
 
