@@ -3,7 +3,8 @@ import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-a
 import { LedgerError } from '../domain/errors';
 import { KEY } from '../ledger/keys';
 import { canonicalJson } from '../ledger/json';
-import { requireNa } from '../ledger/tx';
+import { drain } from '../ledger/state';
+import { isoTime, requireNa } from '../ledger/tx';
 import { id } from '../ledger/validate';
 
 const KINDS: Record<string, { type: (typeof KEY)[keyof typeof KEY]; parts: number }> = {
@@ -29,22 +30,12 @@ export class AuditContract extends Contract {
     const ids = spec.parts === 2 ? [id1, id2] : [id1];
     if (spec.parts === 1 && id2 !== '') throw new LedgerError('INVALID_ARGUMENT', `${kind} history takes one id`);
     const key = ctx.stub.createCompositeKey(spec.type, ids.map((v, i) => id(v, `id${i + 1}`)));
-    const out: { txId: string; timestamp: string; isDelete: boolean; value: unknown }[] = [];
-    const iterator = await ctx.stub.getHistoryForKey(key);
-    try {
-      for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-        const m = r.value;
-        const seconds = Number(m.timestamp.seconds.toString());
-        out.push({
-          txId: m.txId,
-          timestamp: new Date(seconds * 1000 + Math.floor(m.timestamp.nanos / 1_000_000)).toISOString(),
-          isDelete: m.isDelete,
-          value: m.isDelete || m.value.length === 0 ? null : JSON.parse(Buffer.from(m.value).toString('utf8')),
-        });
-      }
-    } finally {
-      await iterator.close();
-    }
+    const out = await drain(await ctx.stub.getHistoryForKey(key), (m) => ({
+      txId: m.txId,
+      timestamp: isoTime(m.timestamp),
+      isDelete: m.isDelete,
+      value: m.isDelete || m.value.length === 0 ? null : (JSON.parse(Buffer.from(m.value).toString('utf8')) as unknown),
+    }));
     return canonicalJson(out);
   }
 }

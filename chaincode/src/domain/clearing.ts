@@ -56,10 +56,10 @@ export function clearMarket(orders: readonly ClearingOrder[], tariffs: { gridBuy
   const t: Tariffs = { gridBuyPrice: B, gridSellPrice: S };
   // Sorted by order id, so the result never depends on the order the ledger returned them in.
   const working: Working[] = orders
-    .map((o) => ({ ...o, energy: BigInt(o.energyWh), limit: BigInt(o.limitPrice), energyWh: o.energyWh }))
+    .map((o) => ({ ...o, energy: BigInt(o.energyWh), limit: BigInt(o.limitPrice) }))
     .sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
   const outcome = clearSdr(
-    working.map((w) => ({ ...w, side: w.side, energyWh: w.energy, limitPrice: w.limit, ref: w })),
+    working.map((w) => ({ side: w.side, energyWh: w.energy, limitPrice: w.limit, ref: w })),
     t,
   );
   const accepted = new Set(outcome.accepted.map((o) => o.ref.orderId));

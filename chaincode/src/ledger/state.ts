@@ -30,18 +30,25 @@ export async function write(ctx: Context, type: KeyType, parts: string[], value:
   await ctx.stub.putState(key(ctx, type, parts), toBytes(value));
 }
 
-/** Every record under a partial key, in key order (for transactions that must see all, e.g. close). */
-export async function scanAll<T>(ctx: Context, type: KeyType, parts: string[]): Promise<T[]> {
+interface ShimIterator<V> {
+  next(): Promise<{ value: V; done?: boolean }>;
+  close(): Promise<void>;
+}
+
+/** Reads a shim iterator to its end, mapping each element, and always closes it. */
+export async function drain<V, T>(iterator: ShimIterator<V>, map: (value: V) => T): Promise<T[]> {
   const out: T[] = [];
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(type, parts);
   try {
-    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-      out.push(fromBytes<T>(r.value.value));
-    }
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) out.push(map(r.value));
   } finally {
     await iterator.close();
   }
   return out;
+}
+
+/** Every record under a partial key, in key order (for transactions that must see all, e.g. close). */
+export async function scanAll<T>(ctx: Context, type: KeyType, parts: string[]): Promise<T[]> {
+  return drain(await ctx.stub.getStateByPartialCompositeKey(type, parts), (kv) => fromBytes<T>(kv.value));
 }
 
 export interface Page<T> {
@@ -67,14 +74,7 @@ export async function scanPage<T>(
   bookmark: string,
 ): Promise<Page<T>> {
   const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(type, parts, pageSize, bookmark);
-  const items: T[] = [];
-  try {
-    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-      items.push(fromBytes<T>(r.value.value));
-    }
-  } finally {
-    await iterator.close();
-  }
+  const items = await drain(iterator, (kv) => fromBytes<T>(kv.value));
   // Fabric returns the last key as bookmark even on the final page; report "" when the page was short.
   const next = items.length < pageSize ? '' : metadata.bookmark;
   return { items, bookmark: next };

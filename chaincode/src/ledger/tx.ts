@@ -9,11 +9,15 @@ import { canonicalJson } from './json';
 import { KEY } from './keys';
 import { read } from './state';
 
-/** RFC 3339 UTC time of the transaction, from the proposal's timestamp (never the local clock). */
-export function txTime(ctx: Context): string {
-  const ts = ctx.stub.getTxTimestamp();
+/** A protobuf timestamp (seconds as a Long, nanos) as RFC 3339 UTC with milliseconds. */
+export function isoTime(ts: { seconds: { toString(): string }; nanos: number }): string {
   const seconds = Number(ts.seconds.toString());
   return new Date(seconds * 1000 + Math.floor(ts.nanos / 1_000_000)).toISOString();
+}
+
+/** RFC 3339 UTC time of the transaction, from the proposal's timestamp (never the local clock). */
+export function txTime(ctx: Context): string {
+  return isoTime(ctx.stub.getTxTimestamp());
 }
 
 /** The key a participant is bound to: `${mspId}::${x509 id}`. */
