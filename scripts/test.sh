@@ -14,9 +14,10 @@ step() { echo; echo "==> [$(date -u +%H:%M:%S)] $*"; }
 step "dependencies and build"
 bash scripts/lib/ensure-deps.sh
 
-step "lint and type-check the scripts outside the workspaces"
+step "lint and type-check the scripts outside the workspaces; markdown links stay inside the repository"
 npx eslint .
 npx tsc -p bench/tsconfig.json
+node scripts/check-links.mjs
 
 step "Fabric binaries (go build at the pinned commit; cached after the first run)"
 bash network/scripts/install-binaries.sh
