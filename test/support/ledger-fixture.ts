@@ -30,7 +30,9 @@ export interface Community {
   evaluate<T = unknown>(who: LedgerIdentity, contract: TransactionCall['contract'], tx: string, ...args: string[]): Promise<T>;
   /** Registers and approves a household bound to a fresh identity. */
   household(id: string, kind?: string): Promise<LedgerIdentity>;
-  close(): Promise<void>;
+  /** What the gateway's close does: gate closure (if open), then clearing and settlement. */
+  close<T = unknown>(marketId: string, who?: LedgerIdentity): Promise<T>;
+  shutdown(): Promise<void>;
 }
 
 export async function community(options: EmbeddedLedgerOptions = {}): Promise<Community> {
@@ -50,7 +52,12 @@ export async function community(options: EmbeddedLedgerOptions = {}): Promise<Co
       await submit(na, 'participants', 'Register', JSON.stringify({ id, name: `Household ${id}`, kind, identity: identityKey(MSP, who.certificate) }));
       return who;
     },
-    close: () => ledger.close(),
+    async close<T>(marketId: string, who: LedgerIdentity = na) {
+      const market = await evaluate<{ status: string }>(who, 'markets', 'Get', marketId);
+      if (market.status === 'open') await submit(who, 'markets', 'GateClose', marketId);
+      return submit<T>(who, 'markets', 'Clear', marketId);
+    },
+    shutdown: () => ledger.close(),
   };
 }
 
@@ -58,6 +65,13 @@ export async function community(options: EmbeddedLedgerOptions = {}): Promise<Co
 export const B = 130000;
 export const S = 40000;
 
+let nextHour = 0;
+
+/**
+ * A market body; each call without a deliveryStart takes the next hour from
+ * 2026-06-21T10:00Z, since the ledger refuses overlapping markets.
+ */
 export function marketInput(id: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ id, deliveryStart: '2026-06-21T10:00:00Z', gridBuyPrice: B, gridSellPrice: S, ...extra });
+  const deliveryStart = new Date(Date.parse('2026-06-21T10:00:00Z') + 3_600_000 * nextHour++).toISOString();
+  return JSON.stringify({ id, deliveryStart, gridBuyPrice: B, gridSellPrice: S, ...extra });
 }

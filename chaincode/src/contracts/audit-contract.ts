@@ -1,5 +1,6 @@
 /** Audit: the full history of a record's key, for the NA. */
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { EcchContract } from './ecch-contract';
 import { LedgerError } from '../domain/errors';
 import { KEY } from '../ledger/keys';
 import { canonicalJson } from '../ledger/json';
@@ -15,7 +16,7 @@ const KINDS: Record<string, { type: (typeof KEY)[keyof typeof KEY]; parts: numbe
 };
 
 @Info({ title: 'Audit', description: 'Key history for audit' })
-export class AuditContract extends Contract {
+export class AuditContract extends EcchContract {
   constructor() {
     super('audit');
   }

@@ -1,37 +1,48 @@
 /**
  * Markets: one delivery interval with its own tariffs. The NA creates, opens,
- * closes (gate closure + SDR clearing + settlement, atomically) and cancels.
+ * gate-closes, clears and cancels. Gate closure writes only the market record, so
+ * order transactions (which read it) lose any race with it; clearing then reads a
+ * book nobody can change.
  */
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { clearMarket } from '../domain/clearing';
 import { LedgerError } from '../domain/errors';
-import { GRID_ACCOUNT, Market, MARKET_STATUSES, MarketResult, MarketStatus, Order, SettlementEntry } from '../domain/model';
+import { GRID_ACCOUNT, Market, MARKET_STATUSES, MarketResult, Order, SettlementEntry } from '../domain/model';
+import { EcchContract } from './ecch-contract';
+import { allocationOf, entryOf, refuseClosedDay, writeEntry } from '../ledger/entries';
 import { canonicalJson } from '../ledger/json';
 import { KEY } from '../ledger/keys';
-import { parsePageSize, read, readRequired, scanAll, write } from '../ledger/state';
-import { emit, requireNa, txTime } from '../ledger/tx';
+import { activeOrders, activeRefs, loadMarket, refuseOverlap, requireStatus, saveMarket } from '../ledger/markets';
+import { publicOrderView } from '../ledger/orders';
+import { indexPage, parsePageSize, read, write } from '../ledger/state';
+import { dayOf, emit, requireNa, txTime } from '../ledger/tx';
 import { id, instant, int, oneOf, onlyFields, optional, parseObject } from '../ledger/validate';
 
 export const DEFAULT_MAX_ORDER_WH = 1_000_000;
 const MAX_PRICE = 1_000_000_000; // µ/kWh (1000 currency units per kWh): far above any tariff
+const DAY_MS = 86_400_000;
+/** deliveryStart may lie at most this far after the transaction time (a year's schedule)… */
+export const HORIZON_AHEAD_DAYS = 366;
+/** …and at most this far before it (replays of past study days). */
+export const HORIZON_BEHIND_DAYS = 3660;
 
 /** Default market id from its delivery start: one market per interval unless the NA names it. */
 function defaultMarketId(deliveryStart: string): string {
   return `m-${deliveryStart.slice(0, 16).replace(/[-:]/g, '')}Z`;
 }
 
-async function loadMarket(ctx: Context, marketId: string): Promise<Market> {
-  return readRequired<Market>(ctx, KEY.market, [id(marketId, 'marketId')], `market ${marketId}`);
-}
-
-function requireStatus(market: Market, allowed: MarketStatus[], action: string): void {
-  if (!allowed.includes(market.status)) {
-    throw new LedgerError('INVALID_STATE', `cannot ${action} market ${market.id}: it is ${market.status}`);
+function refuseOutOfHorizon(deliveryStart: string, now: string): void {
+  const delta = Date.parse(deliveryStart) - Date.parse(now);
+  if (delta > HORIZON_AHEAD_DAYS * DAY_MS || -delta > HORIZON_BEHIND_DAYS * DAY_MS) {
+    throw new LedgerError(
+      'OUT_OF_HORIZON',
+      `deliveryStart ${deliveryStart} must lie within ${HORIZON_AHEAD_DAYS} days after and ${HORIZON_BEHIND_DAYS} days before now (${now})`,
+    );
   }
 }
 
-@Info({ title: 'Markets', description: 'Hourly markets, SDR clearing and settlement' })
-export class MarketContract extends Contract {
+@Info({ title: 'Markets', description: 'Hourly markets, gate closure, SDR clearing and settlement' })
+export class MarketContract extends EcchContract {
   constructor() {
     super('markets');
   }
@@ -41,8 +52,10 @@ export class MarketContract extends Contract {
   public async Create(ctx: Context, input: string): Promise<string> {
     requireNa(ctx, 'create markets');
     const o = parseObject(input, 'market');
-    onlyFields(o, ['id', 'deliveryStart', 'durationMinutes', 'gridBuyPrice', 'gridSellPrice', 'mechanism', 'maxOrderWh'], 'market');
+    onlyFields(o, ['id', 'deliveryStart', 'durationMinutes', 'readingWindowMinutes', 'gridBuyPrice', 'gridSellPrice', 'mechanism', 'maxOrderWh'], 'market');
+    const now = txTime(ctx);
     const deliveryStart = instant(o.deliveryStart, 'deliveryStart');
+    refuseOutOfHorizon(deliveryStart, now);
     const marketId = optional(o.id, (v) => id(v, 'id')) ?? defaultMarketId(deliveryStart);
     const gridBuyPrice = int(o.gridBuyPrice, 'gridBuyPrice', 0, MAX_PRICE);
     const gridSellPrice = int(o.gridSellPrice, 'gridSellPrice', 0, MAX_PRICE);
@@ -55,13 +68,15 @@ export class MarketContract extends Contract {
       status: 'scheduled',
       deliveryStart,
       durationMinutes: optional(o.durationMinutes, (v) => int(v, 'durationMinutes', 1, 24 * 60)) ?? 60,
+      readingWindowMinutes: optional(o.readingWindowMinutes, (v) => int(v, 'readingWindowMinutes', 0, 7 * 24 * 60)) ?? 60,
       gridBuyPrice,
       gridSellPrice,
       mechanism: optional(o.mechanism, (v) => oneOf(v, 'mechanism', ['sdr'] as const)) ?? 'sdr',
       maxOrderWh: optional(o.maxOrderWh, (v) => int(v, 'maxOrderWh', 1, 100_000_000)) ?? DEFAULT_MAX_ORDER_WH,
-      createdAt: txTime(ctx),
+      createdAt: now,
     };
-    await write(ctx, KEY.market, [marketId], market);
+    await refuseOverlap(ctx, market);
+    await saveMarket(ctx, undefined, market);
     emit(ctx, 'market.created', market);
     return canonicalJson(market);
   }
@@ -73,45 +88,54 @@ export class MarketContract extends Contract {
     const market = await loadMarket(ctx, marketId);
     requireStatus(market, ['scheduled'], 'open');
     const opened: Market = { ...market, status: 'open', openedAt: txTime(ctx) };
-    await write(ctx, KEY.market, [market.id], opened);
+    await saveMarket(ctx, market, opened);
     emit(ctx, 'market.opened', opened);
     return canonicalJson(opened);
   }
 
   /**
-   * Gate closure, clearing and settlement in one transaction: either the result,
-   * every order's outcome and every settlement entry are written, or nothing is.
+   * Gate closure (market-rules §3): `open → closed`, writing only the market record.
+   * Every order transaction reads that record, so one endorsed before gate closure
+   * and committed after it fails validation, and its retry is refused MARKET_NOT_OPEN.
    */
   @Transaction()
   @Returns('string')
-  public async Close(ctx: Context, marketId: string): Promise<string> {
-    requireNa(ctx, 'close markets');
+  public async GateClose(ctx: Context, marketId: string): Promise<string> {
+    requireNa(ctx, 'close the gate of markets');
     const market = await loadMarket(ctx, marketId);
-    requireStatus(market, ['open'], 'close');
+    requireStatus(market, ['open'], 'gate-close');
+    const closed: Market = { ...market, status: 'closed', closedAt: txTime(ctx) };
+    await saveMarket(ctx, market, closed);
+    emit(ctx, 'market.gate-closed', closed);
+    return canonicalJson(closed);
+  }
+
+  /**
+   * Clearing and settlement (`closed → settled`) in one transaction: the result and
+   * every settlement entry are written, or nothing is. Each order's outcome is stored
+   * once, in its entry; the stored result is the market's summary.
+   */
+  @Transaction()
+  @Returns('string')
+  public async Clear(ctx: Context, marketId: string): Promise<string> {
+    requireNa(ctx, 'clear markets');
+    const market = await loadMarket(ctx, marketId);
+    requireStatus(market, ['closed'], 'clear');
     const now = txTime(ctx);
-    const orders = (await scanAll<Order>(ctx, KEY.order, [market.id])).filter((o) => o.status === 'open');
+    const day = dayOf(now);
+    await refuseClosedDay(ctx, day);
+    const orders = await activeOrders(ctx, market);
     const clearing = clearMarket(
       orders.map((o) => ({ orderId: o.id, participantId: o.participantId, side: o.side, energyWh: o.energyWh, limitPrice: o.limitPrice })),
       market,
     );
-    const byId = new Map(orders.map((o) => [o.id, o]));
     for (const a of clearing.allocations) {
-      const order = byId.get(a.orderId) as Order;
-      await write(ctx, KEY.order, [market.id, order.id], { ...order, status: a.status, updatedAt: now });
-      const entry: SettlementEntry = {
-        marketId: market.id,
-        participantId: a.participantId,
-        orderId: a.orderId,
-        side: a.side,
-        internalWh: a.internalWh,
-        gridWh: a.gridWh,
-        price: clearing.sellPrice,
-        amount: a.amount,
-        at: now,
-      };
-      await write(ctx, KEY.entry, [a.participantId, market.id, a.orderId], entry);
+      const { orderId, participantId, side, status, energyWh, internalWh, gridWh, price, amount } = a;
+      const entry: SettlementEntry = { kind: 'market', marketId: market.id, participantId, orderId, side, status, energyWh, internalWh, gridWh, price, amount, at: now };
+      await writeEntry(ctx, day, entry);
     }
-    const gridEntry: SettlementEntry = {
+    await writeEntry(ctx, day, {
+      kind: 'market',
       marketId: market.id,
       participantId: GRID_ACCOUNT,
       orderId: '',
@@ -121,33 +145,33 @@ export class MarketContract extends Contract {
       price: clearing.sellPrice,
       amount: clearing.gridAmount,
       at: now,
-    };
-    // Composite-key attributes cannot be empty: the grid's entry takes the attribute 'grid'.
-    await write(ctx, KEY.entry, [GRID_ACCOUNT, market.id, GRID_ACCOUNT], gridEntry);
-    const result: MarketResult = {
+    });
+    const { allocations, ...totals } = clearing;
+    const summary: Omit<MarketResult, 'allocations'> = {
       marketId: market.id,
       mechanism: market.mechanism,
-      sdr: { supplyWh: clearing.supplyWh, demandWh: clearing.demandWh, fraction: clearing.fraction, ratio: clearing.ratio },
-      sellPrice: clearing.sellPrice,
-      buyPrice: clearing.buyPrice,
-      rounds: clearing.rounds,
-      internalWh: clearing.internalWh,
-      gridImportWh: clearing.gridImportWh,
-      gridExportWh: clearing.gridExportWh,
-      allocations: clearing.allocations,
-      gridAmount: clearing.gridAmount,
+      sdr: { supplyWh: totals.supplyWh, demandWh: totals.demandWh, fraction: totals.fraction, ratio: totals.ratio },
+      internalPrice: totals.sellPrice,
+      sellPrice: totals.sellPrice,
+      buyPrice: totals.buyPrice,
+      rounds: totals.rounds,
+      internalWh: totals.internalWh,
+      gridImportWh: totals.gridImportWh,
+      gridExportWh: totals.gridExportWh,
+      gridAmount: totals.gridAmount,
       closedAt: now,
     };
-    await write(ctx, KEY.result, [market.id], result);
-    // Closed and settled in the same step, so the stored state is 'settled'.
-    const settled: Market = { ...market, status: 'settled', closedAt: now };
-    await write(ctx, KEY.market, [market.id], settled);
-    const { allocations, ...summary } = result;
+    await write(ctx, KEY.result, [market.id], summary);
+    const settled: Market = { ...market, status: 'settled', settledAt: now };
+    await saveMarket(ctx, market, settled);
     emit(ctx, 'market.closed', { market: settled, result: { ...summary, orders: allocations.length } });
-    return canonicalJson({ market: settled, result });
+    return canonicalJson({ market: settled, result: { ...summary, allocations } });
   }
 
-  /** Cancelling voids every order of the market; nothing is settled. */
+  /**
+   * Cancelling voids every order of the market; nothing is settled. Orders are not
+   * rewritten (their view reads the market); the event lists the voided ones.
+   */
   @Transaction()
   @Returns('string')
   public async Cancel(ctx: Context, marketId: string): Promise<string> {
@@ -155,13 +179,13 @@ export class MarketContract extends Contract {
     const market = await loadMarket(ctx, marketId);
     requireStatus(market, ['scheduled', 'open'], 'cancel');
     const now = txTime(ctx);
-    for (const order of await scanAll<Order>(ctx, KEY.order, [market.id])) {
-      if (order.status !== 'open') continue;
-      await write(ctx, KEY.order, [market.id, order.id], { ...order, status: 'cancelled', cancelledBy: 'market', updatedAt: now });
-    }
+    const voided = await activeOrders(ctx, market);
     const cancelled: Market = { ...market, status: 'cancelled', cancelledAt: now };
-    await write(ctx, KEY.market, [market.id], cancelled);
-    emit(ctx, 'market.cancelled', cancelled);
+    await saveMarket(ctx, market, cancelled);
+    emit(ctx, 'market.cancelled', {
+      market: cancelled,
+      voidedOrders: voided.map((o) => publicOrderView({ ...o, status: 'cancelled' })),
+    });
     return canonicalJson(cancelled);
   }
 
@@ -171,27 +195,38 @@ export class MarketContract extends Contract {
     return canonicalJson(await loadMarket(ctx, marketId));
   }
 
-  /** Newest delivery first; bookmark is the index of the next item (markets number in the thousands a year). */
+  /** Newest delivery first, through the time index (or the status index with a filter), paged. */
   @Transaction(false)
   @Returns('string')
   public async List(ctx: Context, status: string, pageSize: string, bookmark: string): Promise<string> {
     const size = parsePageSize(pageSize);
-    const wanted = status === '' ? undefined : oneOf(status, 'status', MARKET_STATUSES);
-    const start = bookmark === '' ? 0 : int(Number(bookmark), 'bookmark', 0);
-    const all = (await scanAll<Market>(ctx, KEY.market, []))
-      .filter((m) => wanted === undefined || m.status === wanted)
-      .sort((a, b) => (a.deliveryStart !== b.deliveryStart ? (a.deliveryStart < b.deliveryStart ? 1 : -1) : a.id < b.id ? 1 : -1));
-    const items = all.slice(start, start + size);
-    return canonicalJson({ items, bookmark: start + size < all.length ? String(start + size) : '' });
+    const page =
+      status === ''
+        ? await indexPage(ctx, KEY.marketTime, [], size, bookmark)
+        : await indexPage(ctx, KEY.marketStatus, [oneOf(status, 'status', MARKET_STATUSES)], size, bookmark);
+    const items: Market[] = [];
+    for (const attributes of page.items) {
+      const m = await read<Market>(ctx, KEY.market, [attributes[attributes.length - 1]]);
+      if (m) items.push(m);
+    }
+    return canonicalJson({ items, bookmark: page.bookmark });
   }
 
+  /** The summary and every order's allocation, read from the settlement entries. */
   @Transaction(false)
   @Returns('string')
   public async GetResult(ctx: Context, marketId: string): Promise<string> {
     const market = await loadMarket(ctx, marketId);
-    const result = await read<MarketResult>(ctx, KEY.result, [market.id]);
-    if (!result) throw new LedgerError('RESULT_NOT_AVAILABLE', `market ${market.id} is ${market.status}: no result before close`);
-    return canonicalJson(result);
+    const summary = await read<Omit<MarketResult, 'allocations'>>(ctx, KEY.result, [market.id]);
+    if (!summary) throw new LedgerError('RESULT_NOT_AVAILABLE', `market ${market.id} is ${market.status}: no result before clearing`);
+    const allocations = [];
+    for (const r of await activeRefs(ctx, market)) {
+      const entry = await entryOf(ctx, market, r.participantId, r.orderId);
+      if (entry) allocations.push(allocationOf(entry));
+    }
+    // The clearing's own order: ascending order id.
+    allocations.sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+    return canonicalJson({ ...summary, allocations });
   }
 
   /** Aggregated depth per side and limit price; never names an owner. */
@@ -199,7 +234,7 @@ export class MarketContract extends Contract {
   @Returns('string')
   public async GetOrderBook(ctx: Context, marketId: string): Promise<string> {
     const market = await loadMarket(ctx, marketId);
-    const orders = (await scanAll<Order>(ctx, KEY.order, [market.id])).filter((o) => o.status !== 'cancelled');
+    const orders: Order[] = market.status === 'cancelled' ? [] : await activeOrders(ctx, market);
     const side = (s: 'buy' | 'sell') => {
       const levels = new Map<number, { price: number; energyWh: number; orders: number }>();
       let totalWh = 0;

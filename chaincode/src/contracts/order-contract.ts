@@ -3,17 +3,21 @@
  * is open. Ownership is checked here against the submitting identity: the gateway
  * is not trusted to do it.
  */
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { EcchContract } from './ecch-contract';
+import { orderView } from '../ledger/entries';
+import { loadMarket } from '../ledger/markets';
+import { publicOrderView } from '../ledger/orders';
 import { LedgerError } from '../domain/errors';
 import { Market, Order, Participant } from '../domain/model';
 import { canonicalJson } from '../ledger/json';
 import { KEY } from '../ledger/keys';
 import { parsePageSize, read, readRequired, scanPage, write } from '../ledger/state';
 import { callerParticipant, emit, isNa, requireActiveHousehold, requireNa, txTime } from '../ledger/tx';
-import { Json, id, int, oneOf, onlyFields, optional, parseObject } from '../ledger/validate';
+import { id, int, oneOf, onlyFields, optional, parseObject } from '../ledger/validate';
 
 async function openMarket(ctx: Context, marketId: string): Promise<Market> {
-  const market = await readRequired<Market>(ctx, KEY.market, [id(marketId, 'marketId')], `market ${marketId}`);
+  const market = await loadMarket(ctx, marketId);
   if (market.status !== 'open') throw new LedgerError('MARKET_NOT_OPEN', `market ${market.id} is ${market.status}`);
   return market;
 }
@@ -53,9 +57,24 @@ async function ownOpenOrder(ctx: Context, marketId: string, orderId: string): Pr
   return { market, order, owner };
 }
 
-function publicView(order: Order): Json {
-  // Events are visible to every channel member: they carry no owner.
-  return { marketId: order.marketId, orderId: order.id, side: order.side, energyWh: order.energyWh, limitPrice: order.limitPrice, revision: order.revision, status: order.status };
+/** What a placement asked for: a retry with the same clientOrderId must ask for the same. */
+function placementDigest(side: string, energyWh: number, limitPrice: number | null): string {
+  return canonicalJson({ energyWh, limitPrice, side });
+}
+
+/** Orders with their outcome (read from the market and its entries), loading each market once. */
+async function viewOrders(ctx: Context, orders: Order[]): Promise<Order[]> {
+  const markets = new Map<string, Market>();
+  const out: Order[] = [];
+  for (const o of orders) {
+    let market = markets.get(o.marketId);
+    if (!market) {
+      market = await loadMarket(ctx, o.marketId);
+      markets.set(market.id, market);
+    }
+    out.push(await orderView(ctx, market, o));
+  }
+  return out;
 }
 
 async function loadOrders(ctx: Context, refs: { marketId: string; orderId: string }[]): Promise<Order[]> {
@@ -64,11 +83,11 @@ async function loadOrders(ctx: Context, refs: { marketId: string; orderId: strin
     const o = await read<Order>(ctx, KEY.order, [r.marketId, r.orderId]);
     if (o) out.push(o);
   }
-  return out;
+  return viewOrders(ctx, out);
 }
 
 @Info({ title: 'Orders', description: 'The order book: one active order per household per market' })
-export class OrderContract extends Contract {
+export class OrderContract extends EcchContract {
   constructor() {
     super('orders');
   }
@@ -85,16 +104,20 @@ export class OrderContract extends Contract {
     const o = parseObject(input, 'order');
     onlyFields(o, ['side', 'energyWh', 'limitPrice', 'clientOrderId'], 'order');
     const clientOrderId = optional(o.clientOrderId, (v) => id(v, 'clientOrderId'));
-    if (clientOrderId !== undefined) {
-      const seen = await read<{ orderId: string }>(ctx, KEY.clientOrder, [market.id, owner.id, clientOrderId]);
-      if (seen) {
-        const existing = await readRequired<Order>(ctx, KEY.order, [market.id, seen.orderId], `order ${seen.orderId}`);
-        return canonicalJson({ order: existing, created: false });
-      }
-    }
     const side = oneOf(o.side, 'side', ['buy', 'sell'] as const);
     const energyWh = checkEnergy(market, o.energyWh);
     const { limitPrice, limitGiven } = effectiveLimit(market, side, o.limitPrice);
+    const digest = placementDigest(side, energyWh, limitGiven ? limitPrice : null);
+    if (clientOrderId !== undefined) {
+      const seen = await read<{ orderId: string; digest?: string }>(ctx, KEY.clientOrder, [market.id, owner.id, clientOrderId]);
+      if (seen) {
+        if (seen.digest !== undefined && seen.digest !== digest) {
+          throw new LedgerError('IDEMPOTENCY_KEY_REUSED', `clientOrderId ${clientOrderId} was used for a different order (${seen.orderId})`);
+        }
+        const existing = await readRequired<Order>(ctx, KEY.order, [market.id, seen.orderId], `order ${seen.orderId}`);
+        return canonicalJson({ order: await orderView(ctx, market, existing), created: false });
+      }
+    }
     const active = await read<{ orderId: string }>(ctx, KEY.active, [market.id, owner.id]);
     if (active) {
       throw new LedgerError('ACTIVE_ORDER_EXISTS', `participant ${owner.id} already has order ${active.orderId} in market ${market.id}: amend it instead`);
@@ -115,12 +138,12 @@ export class OrderContract extends Contract {
     };
     if (clientOrderId !== undefined) {
       order.clientOrderId = clientOrderId;
-      await write(ctx, KEY.clientOrder, [market.id, owner.id, clientOrderId], { orderId: order.id });
+      await write(ctx, KEY.clientOrder, [market.id, owner.id, clientOrderId], { digest, orderId: order.id });
     }
     await write(ctx, KEY.order, [market.id, order.id], order);
     await write(ctx, KEY.active, [market.id, owner.id], { orderId: order.id });
     await write(ctx, KEY.participantOrder, [owner.id, market.id, order.id], { marketId: market.id, orderId: order.id });
-    emit(ctx, 'order.placed', publicView(order));
+    emit(ctx, 'order.placed', publicOrderView(order));
     return canonicalJson({ order, created: true });
   }
 
@@ -142,7 +165,7 @@ export class OrderContract extends Contract {
     if (o.energyWh !== undefined) amended.energyWh = checkEnergy(market, o.energyWh);
     if (o.limitPrice !== undefined) Object.assign(amended, effectiveLimit(market, order.side, o.limitPrice));
     await write(ctx, KEY.order, [market.id, order.id], amended);
-    emit(ctx, 'order.amended', publicView(amended));
+    emit(ctx, 'order.amended', publicOrderView(amended));
     return canonicalJson(amended);
   }
 
@@ -153,19 +176,20 @@ export class OrderContract extends Contract {
     const cancelled: Order = { ...order, status: 'cancelled', cancelledBy: 'owner', revision: order.revision + 1, updatedAt: txTime(ctx) };
     await write(ctx, KEY.order, [market.id, order.id], cancelled);
     await ctx.stub.deleteState(ctx.stub.createCompositeKey(KEY.active, [market.id, owner.id]));
-    emit(ctx, 'order.cancelled', publicView(cancelled));
+    emit(ctx, 'order.cancelled', publicOrderView(cancelled));
     return canonicalJson(cancelled);
   }
 
   @Transaction(false)
   @Returns('string')
   public async Get(ctx: Context, marketId: string, orderId: string): Promise<string> {
-    const order = await readRequired<Order>(ctx, KEY.order, [id(marketId, 'marketId'), id(orderId, 'orderId')], `order ${orderId}`);
+    const market = await loadMarket(ctx, marketId);
+    const order = await readRequired<Order>(ctx, KEY.order, [market.id, id(orderId, 'orderId')], `order ${orderId}`);
     if (!isNa(ctx)) {
       const caller = await callerParticipant(ctx);
       if (!caller || caller.id !== order.participantId) throw new LedgerError('FORBIDDEN', `order ${order.id} belongs to another participant`);
     }
-    return canonicalJson(order);
+    return canonicalJson(await orderView(ctx, market, order));
   }
 
   /** The caller's own orders, in one market or (marketId "") all. */
@@ -174,7 +198,7 @@ export class OrderContract extends Contract {
   public async ListMine(ctx: Context, marketId: string, pageSize: string, bookmark: string): Promise<string> {
     const caller = await callerParticipant(ctx);
     if (!caller) throw new LedgerError('UNAUTHENTICATED', 'this identity is not bound to any participant');
-    const parts = marketId === '' ? [caller.id] : [caller.id, id(marketId, 'marketId')];
+    const parts = marketId === '' ? [caller.id] : [caller.id, (await loadMarket(ctx, marketId)).id];
     const page = await scanPage<{ marketId: string; orderId: string }>(ctx, KEY.participantOrder, parts, parsePageSize(pageSize), bookmark);
     return canonicalJson({ items: await loadOrders(ctx, page.items), bookmark: page.bookmark });
   }
@@ -183,7 +207,8 @@ export class OrderContract extends Contract {
   @Returns('string')
   public async ListByMarket(ctx: Context, marketId: string, pageSize: string, bookmark: string): Promise<string> {
     requireNa(ctx, 'list every order of a market');
-    const page = await scanPage<Order>(ctx, KEY.order, [id(marketId, 'marketId')], parsePageSize(pageSize), bookmark);
-    return canonicalJson(page);
+    const market = await loadMarket(ctx, marketId);
+    const page = await scanPage<Order>(ctx, KEY.order, [market.id], parsePageSize(pageSize), bookmark);
+    return canonicalJson({ items: await viewOrders(ctx, page.items), bookmark: page.bookmark });
   }
 }

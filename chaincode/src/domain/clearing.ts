@@ -88,13 +88,14 @@ export function clearMarket(orders: readonly ClearingOrder[], tariffs: { gridBuy
     let internal = 0n;
     if (isAccepted) internal = w.side === rationedSide ? (internalOf.get(w.orderId) ?? 0n) : w.energy;
     const grid = w.energy - internal;
+    const internalAmount = energyCost(internal, P);
     let amount: bigint;
     if (w.side === 'buy') {
       gridImport += grid;
-      amount = -(energyCost(internal, P) + energyCost(grid, B));
+      amount = -(internalAmount + energyCost(grid, B));
     } else {
       gridExport += grid;
-      amount = energyCost(internal, P) + energyCost(grid, S);
+      amount = internalAmount + energyCost(grid, S);
     }
     participantsTotal += amount;
     return {
@@ -105,6 +106,8 @@ export function clearMarket(orders: readonly ClearingOrder[], tariffs: { gridBuy
       energyWh: w.energyWh,
       internalWh: toSafe(internal, 'internal energy'),
       gridWh: toSafe(grid, 'grid energy'),
+      // mechanisms §1: the average price per internal kWh from the settled integers.
+      price: internal > 0n ? toSafe(divRoundHalfUp(1000n * internalAmount, internal), 'price') : null,
       amount: toSafe(amount, 'amount'),
     };
   });

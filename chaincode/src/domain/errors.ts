@@ -20,6 +20,13 @@ export const ERROR_CODES = [
   'ENERGY_OUT_OF_RANGE', // energy outside 1..cap
   'INVALID_TARIFF', // 0 <= S < B violated
   'ARITHMETIC_OVERFLOW', // an amount beyond the safe integer range
+  'IDEMPOTENCY_KEY_REUSED', // a clientOrderId re-sent with different content
+  'MARKET_OVERLAP', // another live market covers part of the same interval
+  'OUT_OF_HORIZON', // deliveryStart too far from the transaction time
+  'MARKET_TOO_LARGE', // more active orders than one clearing transaction carries
+  'INPUT_TOO_LARGE', // an argument beyond the chaincode's size limits
+  'QUERY_LIMIT_REACHED', // a scan reached the peers' totalQueryLimit and may have been cut
+  'PERIOD_CLOSED', // a statement already covers the day a new entry would fall on
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -45,9 +45,14 @@ export interface Market {
   mechanism: 'sdr';
   /** Per-order energy cap (Wh); market-rules §1 default 1,000,000. */
   maxOrderWh: number;
+  /** How long after delivery meter readings are accepted (mechanisms §7). */
+  readingWindowMinutes: number;
   createdAt: string;
   openedAt?: string;
+  /** Gate closure: from here on no order changes. */
   closedAt?: string;
+  /** Clearing and settlement; its day dates the settlement entries. */
+  settledAt?: string;
   cancelledAt?: string;
 }
 
@@ -82,6 +87,8 @@ export interface Allocation {
   energyWh: number;
   internalWh: number;
   gridWh: number;
+  /** Average price per internal kWh (µ/kWh), from the settled integers; null when nothing traded internally. */
+  price: number | null;
   /** Balance change in µ: negative = pays. */
   amount: number;
 }
@@ -89,6 +96,8 @@ export interface Allocation {
 export interface MarketResult {
   marketId: string;
   mechanism: 'sdr';
+  /** The price of every internally traded kWh (µ/kWh); for SDR, Ps. */
+  internalPrice: number;
   sdr: {
     supplyWh: number;
     demandWh: number;
@@ -111,19 +120,39 @@ export interface MarketResult {
   closedAt: string;
 }
 
+/**
+ * The one stored copy of an order's outcome: what it traded and what it cost. A
+ * market's result lists its allocations by reading these.
+ */
 export interface SettlementEntry {
+  kind: 'market';
   marketId: string;
   participantId: string;
   /** The order settled; "" for the grid's balancing entry. */
   orderId: string;
   /** The order's side; "grid" for the grid's balancing entry. */
   side: Side | 'grid';
+  /** The order's outcome; absent on the grid's entry. */
+  status?: 'accepted' | 'rejected';
+  /** The order's energy at clearing; absent on the grid's entry. */
+  energyWh?: number;
   internalWh: number;
   /** Energy traded with the grid; for the grid's entry, community import minus export. */
   gridWh: number;
-  /** The community price P applied to internal energy (µ/kWh). */
-  price: number;
+  /** Average price per internal kWh (µ/kWh), as the allocation's; on the grid's entry the community price P. */
+  price: number | null;
   amount: number;
+  at: string;
+}
+
+/** An account's balance through a day, so a balance read sums only what came after. */
+export interface Statement {
+  accountId: string;
+  /** Last day (YYYY-MM-DD, UTC) whose entries are included. */
+  through: string;
+  balance: number;
+  /** How many entries the balance sums. */
+  entries: number;
   at: string;
 }
 

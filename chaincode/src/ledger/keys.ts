@@ -1,19 +1,57 @@
 /**
- * Composite keys, one record per key. No key is written by more than one
+ * State keys, one record per key. No key is written by more than one
  * household's transactions, so concurrent households never conflict (MVCC):
  * a household writes only its own order, active-order, client-id and index keys;
- * the NA writes markets, results and settlement entries.
+ * the NA writes markets, their indexes, results, settlement entries and statements.
+ *
+ * Composite keys allow only prefix queries; the settlement entries are simple keys
+ * (see entryKey) so a statement can sum a range of days.
  */
 export const KEY = {
   participant: 'ecch.participant', // [participantId] → Participant
+  participantStatus: 'ecch.pstatus', // [status, participantId] → {} (index)
   identity: 'ecch.identity', // [identityKey] → { participantId }
   market: 'ecch.market', // [marketId] → Market
-  order: 'ecch.order', // [marketId, orderId] → Order
-  active: 'ecch.active', // [marketId, participantId] → { orderId }: one active order each
-  clientOrder: 'ecch.client', // [marketId, participantId, clientOrderId] → { orderId }
-  participantOrder: 'ecch.porder', // [participantId, marketId, orderId] → { } (index)
-  result: 'ecch.result', // [marketId] → MarketResult
-  entry: 'ecch.entry', // [participantId, marketId, orderId] → SettlementEntry
+  marketTime: 'ecch.mtime', // [newestFirst(deliveryStart), marketId] → {} (index, newest first)
+  marketStatus: 'ecch.mstatus', // [status, newestFirst(deliveryStart), marketId] → {} (index)
+  marketDay: 'ecch.mday', // [YYYY-MM-DD, deliveryStart, marketId] → { start, end } (non-cancelled markets, for overlap)
+  order: 'ecch.order', // [marketId, orderId] → Order (as placed or amended; its outcome is in the entry)
+  active: 'ecch.active', // [marketId, participantId] → { orderId }: one active order each; what a clearing reads
+  clientOrder: 'ecch.client', // [marketId, participantId, clientOrderId] → { orderId, digest }
+  participantOrder: 'ecch.porder', // [participantId, marketId, orderId] → { marketId, orderId } (index)
+  result: 'ecch.result', // [marketId] → MarketResult without allocations (they are the entries)
+  statement: 'ecch.stmt', // [accountId] → Statement: the balance through a day
+  books: 'ecch.books', // [] → { closedThrough }: the last day covered by statements
 } as const;
 
 export type KeyType = (typeof KEY)[keyof typeof KEY];
+
+/** Simple-key prefix of settlement entries: `ecch.entry~<account>~<day>~<market>~<order>`. */
+export const ENTRY_PREFIX = 'ecch.entry~';
+/** Sorts after every id character ([A-Za-z0-9._-]) and digit, so `<prefix>~` bounds a range. */
+export const ENTRY_SEP = '~';
+
+export function entryAccountPrefix(accountId: string): string {
+  return `${ENTRY_PREFIX}${accountId}${ENTRY_SEP}`;
+}
+
+export function entryKey(accountId: string, day: string, marketId: string, orderId: string): string {
+  return `${entryAccountPrefix(accountId)}${day}${ENTRY_SEP}${marketId}${ENTRY_SEP}${orderId}`;
+}
+
+/** The first key after every entry of `accountId` dated `day` or earlier. */
+export function entryAfterDay(accountId: string, day: string): string {
+  return `${entryAccountPrefix(accountId)}${day}${ENTRY_SEP}${ENTRY_SEP}`;
+}
+
+/** Exclusive upper bound of an account's entries. */
+export function entryAccountEnd(accountId: string): string {
+  return `${entryAccountPrefix(accountId)}${ENTRY_SEP}`;
+}
+
+const NEWEST_FIRST_BASE = 10_000_000_000_000; // ms; beyond year 2286
+
+/** A fixed-width key part that sorts the latest instant first. */
+export function newestFirst(iso: string): string {
+  return String(NEWEST_FIRST_BASE - Date.parse(iso)).padStart(14, '0');
+}

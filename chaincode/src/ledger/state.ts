@@ -9,6 +9,12 @@ import { KeyType } from './keys';
 
 export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_PAGE_SIZE = 100;
+/**
+ * The peers' `ledger.state.totalQueryLimit` (network/config/core.yaml). Fabric cuts an
+ * unpaged range query at this many records without an error, so every unpaged scan
+ * here is bounded below it by construction, and refuses when it reaches it.
+ */
+export const TOTAL_QUERY_LIMIT = 100_000;
 
 export function key(ctx: Context, type: KeyType, parts: string[]): string {
   return ctx.stub.createCompositeKey(type, parts);
@@ -46,9 +52,58 @@ export async function drain<V, T>(iterator: ShimIterator<V>, map: (value: V) => 
   return out;
 }
 
-/** Every record under a partial key, in key order (for transactions that must see all, e.g. close). */
+/** A scan that reached the query limit may have been cut by Fabric: refuse rather than act on part of it. */
+function bounded<T>(items: T[], what: string): T[] {
+  if (items.length >= TOTAL_QUERY_LIMIT) {
+    throw new LedgerError('QUERY_LIMIT_REACHED', `${what}: ${items.length} records reach the ledger's query limit (${TOTAL_QUERY_LIMIT})`);
+  }
+  return items;
+}
+
+/**
+ * Every record under a partial key, in key order, for write transactions that must
+ * see a whole set. Callers scan only sets that are bounded by construction (the
+ * active orders of one market, the markets of one day).
+ */
 export async function scanAll<T>(ctx: Context, type: KeyType, parts: string[]): Promise<T[]> {
-  return drain(await ctx.stub.getStateByPartialCompositeKey(type, parts), (kv) => fromBytes<T>(kv.value));
+  return bounded(await drain(await ctx.stub.getStateByPartialCompositeKey(type, parts), (kv) => fromBytes<T>(kv.value)), type);
+}
+
+/** Like scanAll, with each record's key attributes (for index keys whose value is empty). */
+export async function scanKeys(ctx: Context, type: KeyType, parts: string[]): Promise<{ attributes: string[]; value: Uint8Array }[]> {
+  const items = await drain(await ctx.stub.getStateByPartialCompositeKey(type, parts), (kv) => ({
+    attributes: ctx.stub.splitCompositeKey(kv.key).attributes,
+    value: kv.value,
+  }));
+  return bounded(items, type);
+}
+
+/** Every record in a simple-key range [start, end), for write transactions (bounded like scanAll). */
+export async function scanRange<T>(ctx: Context, start: string, end: string): Promise<T[]> {
+  return bounded(await drain(await ctx.stub.getStateByRange(start, end), (kv) => fromBytes<T>(kv.value)), 'range');
+}
+
+/**
+ * Walks a simple-key range page by page (read-only transactions only), so the
+ * query limit never cuts it: Fabric caps each page at the limit and hands back the
+ * next key as the bookmark ("" at the end).
+ */
+export async function walkRange<T>(ctx: Context, start: string, end: string, visit: (value: T) => void): Promise<void> {
+  let bookmark = '';
+  for (;;) {
+    const { iterator, metadata } = await ctx.stub.getStateByRangeWithPagination(start, end, MAX_PAGE_SIZE, bookmark);
+    const seen = await drain(iterator, (kv) => fromBytes<T>(kv.value));
+    seen.forEach(visit);
+    if (seen.length === 0 || !metadata.bookmark || metadata.bookmark === bookmark) return;
+    bookmark = metadata.bookmark;
+  }
+}
+
+/** One page of a simple-key range [start, end) (read-only transactions only). */
+export async function rangePage<T>(ctx: Context, start: string, end: string, pageSize: number, bookmark: string): Promise<Page<T>> {
+  const { iterator, metadata } = await ctx.stub.getStateByRangeWithPagination(start, end, pageSize, bookmark);
+  const items = await drain(iterator, (kv) => fromBytes<T>(kv.value));
+  return { items, bookmark: metadata.bookmark ?? '' };
 }
 
 export interface Page<T> {
@@ -75,7 +130,29 @@ export async function scanPage<T>(
 ): Promise<Page<T>> {
   const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(type, parts, pageSize, bookmark);
   const items = await drain(iterator, (kv) => fromBytes<T>(kv.value));
-  // Fabric returns the last key as bookmark even on the final page; report "" when the page was short.
-  const next = items.length < pageSize ? '' : metadata.bookmark;
-  return { items, bookmark: next };
+  // Fabric's bookmark is the key after the page, "" when there is none. A page can be
+  // shorter than asked (the peer caps it at its query limit) and still have a next one.
+  return { items, bookmark: metadata.bookmark ?? '' };
+}
+
+/** One page of an index under a partial key: each record's key attributes. */
+export async function indexPage(
+  ctx: Context,
+  type: KeyType,
+  parts: string[],
+  pageSize: number,
+  bookmark: string,
+): Promise<Page<string[]>> {
+  const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(type, parts, pageSize, bookmark);
+  const items = await drain(iterator, (kv) => ctx.stub.splitCompositeKey(kv.key).attributes);
+  return { items, bookmark: metadata.bookmark ?? '' };
+}
+
+/** Index keys carry no value; Fabric treats an empty value as a delete, so they hold one byte. */
+export async function writeIndex(ctx: Context, type: KeyType, parts: string[]): Promise<void> {
+  await ctx.stub.putState(key(ctx, type, parts), Buffer.from('1'));
+}
+
+export async function remove(ctx: Context, type: KeyType, parts: string[]): Promise<void> {
+  await ctx.stub.deleteState(key(ctx, type, parts));
 }

@@ -62,3 +62,8 @@ export async function requireActiveHousehold(ctx: Context): Promise<Participant>
 export function emit(ctx: Context, name: string, payload: unknown): void {
   ctx.stub.setEvent(name, Buffer.from(canonicalJson(payload), 'utf8'));
 }
+
+/** The UTC day (YYYY-MM-DD) of an RFC 3339 instant. */
+export function dayOf(iso: string): string {
+  return iso.slice(0, 10);
+}

@@ -68,6 +68,9 @@ export function instant(value: unknown, field: string): string {
     throw new LedgerError('INVALID_ARGUMENT', `${field} must be an RFC 3339 UTC time like 2026-06-21T10:00:00Z`);
   }
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new LedgerError('INVALID_ARGUMENT', `${field} is not a valid date`);
+  // Date.parse rolls impossible dates over (2026-02-30 → 2026-03-02): the calendar date must survive the round trip.
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 19) !== value.slice(0, 19) || value.slice(11, 13) === '24') {
+    throw new LedgerError('INVALID_ARGUMENT', `${field} is not a valid date and time: ${value}`);
+  }
   return new Date(ms).toISOString();
 }

@@ -11,7 +11,7 @@ describe('authorisation inside the chaincode', () => {
   beforeEach(async () => {
     c = await community();
   });
-  afterEach(() => c.close());
+  afterEach(() => c.shutdown());
 
   it('when a household registers a participant, then FORBIDDEN', async () => {
     const h1 = await c.household('h1');
@@ -21,16 +21,18 @@ describe('authorisation inside the chaincode', () => {
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
-  it('when a household creates, opens, closes or cancels a market, then FORBIDDEN each time', async () => {
+  it('when a household creates, opens, gate-closes, clears or cancels a market, then FORBIDDEN each time', async () => {
     const h1 = await c.household('h1');
     await expect(c.submit(h1, 'markets', 'Create', marketInput('m1'))).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await c.submit(c.na, 'markets', 'Create', marketInput('m1'));
     await expect(c.submit(h1, 'markets', 'Open', 'm1')).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await c.submit(c.na, 'markets', 'Open', 'm1');
-    await expect(c.submit(h1, 'markets', 'Close', 'm1')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(c.submit(h1, 'markets', 'GateClose', 'm1')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await c.submit(c.na, 'markets', 'GateClose', 'm1');
+    await expect(c.submit(h1, 'markets', 'Clear', 'm1')).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(c.submit(h1, 'markets', 'Cancel', 'm1')).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const market = await c.evaluate<{ status: string }>(h1, 'markets', 'Get', 'm1');
-    expect(market.status).toBe('open');
+    expect(market.status).toBe('closed');
   });
 
   it('when an identity has the NA attribute with another value, then it is not the NA', async () => {

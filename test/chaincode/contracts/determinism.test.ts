@@ -27,7 +27,8 @@ async function runScript(na: LedgerIdentity, households: LedgerIdentity[]): Prom
   let tx = 0;
   const c = await community({
     now: () => Date.UTC(2026, 5, 21, 9, 0, 0) + tx * 1000,
-    txId: () => (++tx).toString(16).padStart(64, '0'),
+    // Distinct in the first 24 hex digits, which order ids are made of.
+    txId: () => (++tx).toString(16).padStart(24, '0').padEnd(64, '0'),
     onCommit: (t) => log.push(serialise(t.writeSet)),
   });
   const submit = (who: LedgerIdentity, contract: 'participants' | 'markets' | 'orders', name: string, ...args: string[]) =>
@@ -35,13 +36,14 @@ async function runScript(na: LedgerIdentity, households: LedgerIdentity[]): Prom
   for (const [i, h] of households.entries()) {
     await submit(na, 'participants', 'Register', JSON.stringify({ id: h.label, name: h.label, kind: i % 2 ? 'consumer' : 'prosumer', identity: identityKey(MSP, h.certificate) }));
   }
-  await submit(na, 'markets', 'Create', marketInput('m1'));
+  await submit(na, 'markets', 'Create', marketInput('m1', { deliveryStart: '2026-06-21T10:00:00Z' }));
   await submit(na, 'markets', 'Open', 'm1');
   for (const [i, h] of households.entries()) {
     await submit(h, 'orders', 'Place', 'm1', JSON.stringify({ side: i % 2 ? 'buy' : 'sell', energyWh: 1000 + 137 * i, limitPrice: i % 3 === 0 ? undefined : 50000 + 1000 * i }));
   }
-  await submit(na, 'markets', 'Close', 'm1');
-  await c.close();
+  await submit(na, 'markets', 'GateClose', 'm1');
+  await submit(na, 'markets', 'Clear', 'm1');
+  await c.shutdown();
   return log;
 }
 
@@ -51,7 +53,7 @@ describe('determinism', () => {
     const households = await Promise.all(Array.from({ length: 12 }, (_, i) => newIdentity(`h${i + 1}`)));
     const peer1 = await runScript(na, households);
     const peer2 = await runScript(na, households);
-    expect(peer1.length).toBe(12 + 2 + 12 + 1);
+    expect(peer1.length).toBe(12 + 2 + 12 + 2);
     expect(peer2).toEqual(peer1);
   });
 
@@ -64,8 +66,8 @@ describe('determinism', () => {
     await c.submit(c.na, 'markets', 'Open', 'm1');
     await c.submit(h1, 'orders', 'Place', 'm1', JSON.stringify({ side: 'sell', energyWh: 500, clientOrderId: 'a' }));
     await c.submit(h2, 'orders', 'Place', 'm1', JSON.stringify({ side: 'buy', energyWh: 900 }));
-    await c.submit(c.na, 'markets', 'Close', 'm1');
-    await c.close();
+    await c.close('m1');
+    await c.shutdown();
     expect(records.length).toBeGreaterThan(10);
     for (const r of records) expect(sortedKeysDeep(r)).toBe(true);
   });
@@ -85,6 +87,6 @@ describe('determinism', () => {
     const shared = [...writers.entries()].filter(([, who]) => who.size > 1 && [...who].every((w) => w.startsWith('h')));
     expect(shared).toEqual([]);
     expect(writers.size).toBeGreaterThanOrEqual(3 * 4);
-    await c.close();
+    await c.shutdown();
   });
 });

@@ -14,7 +14,7 @@ describe('idempotent order placement', () => {
     await c.submit(c.na, 'markets', 'Create', marketInput('m1'));
     await c.submit(c.na, 'markets', 'Open', 'm1');
   });
-  afterEach(() => c.close());
+  afterEach(() => c.shutdown());
 
   it('when the same clientOrderId is sent twice, then the second returns the first order and writes nothing', async () => {
     const h1 = await c.household('h1');
@@ -31,13 +31,23 @@ describe('idempotent order placement', () => {
     expect(mine.items).toHaveLength(1);
   });
 
-  it('when the retry carries a different body, then the first order still stands unchanged', async () => {
+  it('when the retry carries a different body, then IDEMPOTENCY_KEY_REUSED and the first order stands unchanged', async () => {
     const h1 = await c.household('h1');
     const first = await c.submit<{ order: { id: string } }>(h1, 'orders', 'Place', 'm1', JSON.stringify({ side: 'buy', energyWh: 700, clientOrderId: 'r' }));
-    const retry = await c.submit<{ order: { energyWh: number; id: string } }>(
-      h1, 'orders', 'Place', 'm1', JSON.stringify({ side: 'sell', energyWh: 5, clientOrderId: 'r' }),
-    );
-    expect(retry.order).toMatchObject({ id: first.order.id, energyWh: 700 });
+    for (const other of [{ side: 'sell', energyWh: 700 }, { side: 'buy', energyWh: 701 }, { side: 'buy', energyWh: 700, limitPrice: 130000 }]) {
+      await expect(c.submit(h1, 'orders', 'Place', 'm1', JSON.stringify({ ...other, clientOrderId: 'r' }))).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    }
+    const stored = await c.evaluate<{ id: string; energyWh: number; side: string }>(h1, 'orders', 'Get', 'm1', first.order.id);
+    expect(stored).toMatchObject({ id: first.order.id, energyWh: 700, side: 'buy' });
+  });
+
+  it('when the order was amended since, then a retry of the original placement still returns it', async () => {
+    const h1 = await c.household('h1');
+    const body = JSON.stringify({ side: 'buy', energyWh: 700, clientOrderId: 'r2' });
+    const first = await c.submit<{ order: { id: string } }>(h1, 'orders', 'Place', 'm1', body);
+    await c.submit(h1, 'orders', 'Amend', 'm1', first.order.id, JSON.stringify({ energyWh: 800 }));
+    const retry = await c.submit<{ order: { id: string; energyWh: number }; created: boolean }>(h1, 'orders', 'Place', 'm1', body);
+    expect(retry).toMatchObject({ created: false, order: { id: first.order.id, energyWh: 800 } });
   });
 
   it('when two households use the same clientOrderId, then each gets its own order (keys are per participant)', async () => {

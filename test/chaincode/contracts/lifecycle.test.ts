@@ -1,7 +1,7 @@
 /**
  * Market and order lifecycle refusals (market-rules §3, §4), each with a stable code.
  */
-import { community, Community, marketInput, B, S } from '../../support/ledger-fixture';
+import { community, Community, marketInput, newIdentity, B, S } from '../../support/ledger-fixture';
 
 type Order = { id: string; status: string; revision: number; energyWh: number; limitPrice: number };
 const place = (side: string, energyWh: number, extra: Record<string, unknown> = {}) => JSON.stringify({ side, energyWh, ...extra });
@@ -11,7 +11,7 @@ describe('market lifecycle', () => {
   beforeEach(async () => {
     c = await community();
   });
-  afterEach(() => c.close());
+  afterEach(() => c.shutdown());
 
   it('when tariffs break 0 ≤ S < B, then INVALID_TARIFF and no market', async () => {
     await expect(c.submit(c.na, 'markets', 'Create', marketInput('m1', { gridSellPrice: B }))).rejects.toMatchObject({ code: 'INVALID_TARIFF' });
@@ -45,14 +45,14 @@ describe('market lifecycle', () => {
 
   it('follows scheduled → open → settled, and refuses every other transition', async () => {
     await c.submit(c.na, 'markets', 'Create', marketInput('m1'));
-    await expect(c.submit(c.na, 'markets', 'Close', 'm1')).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    await expect(c.close('m1')).rejects.toMatchObject({ code: 'INVALID_STATE' });
     await expect(c.evaluate(c.na, 'markets', 'GetResult', 'm1')).rejects.toMatchObject({ code: 'RESULT_NOT_AVAILABLE' });
     const opened = await c.submit<{ status: string; openedAt: string }>(c.na, 'markets', 'Open', 'm1');
     expect(opened.status).toBe('open');
     await expect(c.submit(c.na, 'markets', 'Open', 'm1')).rejects.toMatchObject({ code: 'INVALID_STATE' });
-    const closed = await c.submit<{ market: { status: string } }>(c.na, 'markets', 'Close', 'm1');
+    const closed = await c.close<{ market: { status: string } }>('m1');
     expect(closed.market.status).toBe('settled');
-    await expect(c.submit(c.na, 'markets', 'Close', 'm1')).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    await expect(c.close('m1')).rejects.toMatchObject({ code: 'INVALID_STATE' });
     await expect(c.submit(c.na, 'markets', 'Cancel', 'm1')).rejects.toMatchObject({ code: 'INVALID_STATE' });
     await expect(c.submit(c.na, 'markets', 'Open', 'nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
@@ -92,7 +92,7 @@ describe('orders', () => {
     c = await community();
     h1 = await c.household('h1');
   });
-  afterEach(() => c.close());
+  afterEach(() => c.shutdown());
 
   it('when the market is scheduled, then MARKET_NOT_OPEN', async () => {
     await c.submit(c.na, 'markets', 'Create', marketInput('m1'));
@@ -151,7 +151,7 @@ describe('orders', () => {
 
     it('when the market has closed, then amend and cancel are refused', async () => {
       const { order } = await c.submit<{ order: Order }>(h1, 'orders', 'Place', 'm1', place('buy', 100));
-      await c.submit(c.na, 'markets', 'Close', 'm1');
+      await c.close('m1');
       await expect(c.submit(h1, 'orders', 'Amend', 'm1', order.id, JSON.stringify({ energyWh: 1 }))).rejects.toMatchObject({ code: 'MARKET_NOT_OPEN' });
       await expect(c.submit(h1, 'orders', 'Cancel', 'm1', order.id)).rejects.toMatchObject({ code: 'MARKET_NOT_OPEN' });
     });
@@ -162,8 +162,8 @@ describe('diagnostics', () => {
   it('Ping commits with an empty write set; Touch writes exactly the caller\'s own probe key', async () => {
     const writes: string[][] = [];
     const c = await community({ onCommit: (t) => writes.push([...t.writeSet.writes.keys()]) });
-    const h1 = await c.household('h1');
-    const h2 = await c.household('h2');
+    const h1 = await newIdentity('bench-1', { 'ecch.role': 'bench' });
+    const h2 = await newIdentity('bench-2', { 'ecch.role': 'bench' });
     writes.length = 0;
     await expect(c.submit(h1, 'diagnostics', 'Ping')).resolves.toHaveProperty('txId');
     await c.submit(h1, 'diagnostics', 'Touch');
@@ -173,6 +173,15 @@ describe('diagnostics', () => {
     expect(writes[1][0]).toContain('ecch.probe');
     expect(writes[2]).toHaveLength(1);
     expect(writes[2][0]).not.toBe(writes[1][0]);
-    await c.close();
+    await c.shutdown();
+  });
+
+  it('when an identity without the bench role calls Touch, then FORBIDDEN and nothing is written', async () => {
+    const c = await community();
+    const h1 = await c.household('h1');
+    const height = c.ledger.blockHeight;
+    await expect(c.submit(h1, 'diagnostics', 'Touch')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(c.ledger.blockHeight).toBe(height);
+    await c.shutdown();
   });
 });

@@ -31,9 +31,9 @@ describe('close: clearing and settlement (market-rules §8)', () => {
     for (const [who, body] of orders) {
       ids[who] = (await c.submit<{ order: { id: string } }>(h[who], 'orders', 'Place', 'm1', JSON.stringify(body))).order.id;
     }
-    close = await c.submit(c.na, 'markets', 'Close', 'm1');
+    close = await c.close('m1');
   });
-  afterAll(() => c.close());
+  afterAll(() => c.shutdown());
 
   it('publishes Ps = 48372 and Pb = 68779 after two rounds with the last round\'s SDR 3/4', () => {
     expect(close.market.status).toBe('settled');
@@ -67,7 +67,8 @@ describe('close: clearing and settlement (market-rules §8)', () => {
     for (const [who, amount] of Object.entries(expected)) {
       const acct = await c.evaluate<Account>(c.na, 'accounts', 'Get', who, '', '');
       expect(acct.balance).toBe(amount);
-      expect(acct.entries).toEqual([expect.objectContaining({ marketId: 'm1', orderId: ids[who], amount, price: 48372 })]);
+      const internal = who === 'h1' || who === 'h3';
+      expect(acct.entries).toEqual([expect.objectContaining({ kind: 'market', marketId: 'm1', orderId: ids[who], amount, price: internal ? 48372 : null })]);
     }
     const grid = await c.evaluate<Account>(c.na, 'accounts', 'GetGrid', '', '');
     expect(grid).toMatchObject({ participantId: 'grid', balance: 350000 });
@@ -87,7 +88,7 @@ describe('close: clearing and settlement (market-rules §8)', () => {
 
   it('keeps the market\'s key history for audit, newest first', async () => {
     const history = await c.evaluate<{ value: { status: string } }[]>(c.na, 'audit', 'History', 'market', 'm1', '');
-    expect(history.map((h) => h.value.status)).toEqual(['settled', 'open', 'scheduled']);
+    expect(history.map((h) => h.value.status)).toEqual(['settled', 'closed', 'open', 'scheduled']);
     await expect(c.evaluate(c.na, 'audit', 'History', 'market', 'm1', 'extra')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });
@@ -109,14 +110,14 @@ describe('events and paging', () => {
     const { order } = await c.submit<{ order: { id: string } }>(h1, 'orders', 'Place', 'm1', JSON.stringify({ side: 'sell', energyWh: 10 }));
     await c.submit(h1, 'orders', 'Amend', 'm1', order.id, JSON.stringify({ energyWh: 20 }));
     await c.submit(h1, 'orders', 'Cancel', 'm1', order.id);
-    await c.submit(c.na, 'markets', 'Close', 'm1');
+    await c.close('m1');
     await reader;
     expect(seen.map((e) => e.name)).toEqual([
-      'participant.registered', 'market.created', 'market.opened', 'order.placed', 'order.amended', 'order.cancelled', 'market.closed',
+      'participant.registered', 'market.created', 'market.opened', 'order.placed', 'order.amended', 'order.cancelled', 'market.gate-closed', 'market.closed',
     ]);
     for (const e of seen.filter((x) => x.name.startsWith('order.'))) expect(JSON.stringify(e.payload)).not.toContain('h1');
     expect(seen[4].payload).toMatchObject({ orderId: order.id, energyWh: 20, revision: 2 });
-    await c.close();
+    await c.shutdown();
   });
 
   it('pages a household\'s entries while the balance covers them all', async () => {
@@ -126,7 +127,7 @@ describe('events and paging', () => {
       await c.submit(c.na, 'markets', 'Create', marketInput(`m${i}`, { deliveryStart: `2026-06-21T1${i}:00:00Z` }));
       await c.submit(c.na, 'markets', 'Open', `m${i}`);
       await c.submit(h1, 'orders', 'Place', `m${i}`, JSON.stringify({ side: 'buy', energyWh: 1000 }));
-      await c.submit(c.na, 'markets', 'Close', `m${i}`);
+      await c.close(`m${i}`);
     }
     const p1 = await c.evaluate<Account>(h1, 'accounts', 'Get', 'h1', '2', '');
     expect(p1.balance).toBe(-3 * 130000);
@@ -135,6 +136,6 @@ describe('events and paging', () => {
     expect(p2.entries).toHaveLength(1);
     expect(p2.bookmark).toBe('');
     expect(new Set([...p1.entries, ...p2.entries].map((e) => e.orderId)).size).toBe(3);
-    await c.close();
+    await c.shutdown();
   });
 });

@@ -81,10 +81,10 @@ describe('§8 worked example', () => {
   it('returns exactly one allocation per order, in ascending order id, with nothing else', () => {
     expect(result.allocations.map((a) => a.orderId)).toEqual(['o-h1', 'o-h2', 'o-h3', 'o-h4']);
     expect(result.allocations).toEqual([
-      { orderId: 'o-h1', participantId: 'h1', side: 'sell', status: 'accepted', energyWh: 3000, internalWh: 3000, gridWh: 0, amount: 145116 },
-      { orderId: 'o-h2', participantId: 'h2', side: 'sell', status: 'rejected', energyWh: 1000, internalWh: 0, gridWh: 1000, amount: 40000 },
-      { orderId: 'o-h3', participantId: 'h3', side: 'buy', status: 'accepted', energyWh: 4000, internalWh: 3000, gridWh: 1000, amount: -275116 },
-      { orderId: 'o-h4', participantId: 'h4', side: 'buy', status: 'rejected', energyWh: 2000, internalWh: 0, gridWh: 2000, amount: -260000 },
+      { orderId: 'o-h1', participantId: 'h1', side: 'sell', status: 'accepted', energyWh: 3000, internalWh: 3000, gridWh: 0, price: 48372, amount: 145116 },
+      { orderId: 'o-h2', participantId: 'h2', side: 'sell', status: 'rejected', energyWh: 1000, internalWh: 0, gridWh: 1000, price: null, amount: 40000 },
+      { orderId: 'o-h3', participantId: 'h3', side: 'buy', status: 'accepted', energyWh: 4000, internalWh: 3000, gridWh: 1000, price: 48372, amount: -275116 },
+      { orderId: 'o-h4', participantId: 'h4', side: 'buy', status: 'rejected', energyWh: 2000, internalWh: 0, gridWh: 2000, price: null, amount: -260000 },
     ]);
   });
 

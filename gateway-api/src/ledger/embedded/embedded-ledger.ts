@@ -27,6 +27,12 @@ export interface EmbeddedLedgerOptions {
   txId?: (certificate: string) => string;
   /** Called after every commit with the transaction's write set. */
   onCommit?: (tx: CommittedTransaction) => void;
+  /**
+   * Fabric's `ledger.state.totalQueryLimit` (core.yaml; default 100,000). An unpaged
+   * range query that would return more fails the transaction here, where Fabric would
+   * cut it silently; a paged one is capped at it, as on a peer. Tests set it low.
+   */
+  totalQueryLimit?: number;
 }
 
 export interface CommittedTransaction {
@@ -35,11 +41,14 @@ export interface CommittedTransaction {
   writeSet: WriteSet;
 }
 
+export const DEFAULT_TOTAL_QUERY_LIMIT = 100_000;
+
 export class EmbeddedLedger implements Ledger {
   readonly kind = 'embedded' as const;
   private tail: Promise<unknown> = Promise.resolve();
   private readonly bus = new EventEmitter();
   private readonly verified = new Set<string>();
+  private readonly queryLimit: number;
   private closed = false;
 
   private constructor(
@@ -48,6 +57,7 @@ export class EmbeddedLedger implements Ledger {
     private readonly options: EmbeddedLedgerOptions,
   ) {
     this.bus.setMaxListeners(0);
+    this.queryLimit = options.totalQueryLimit ?? DEFAULT_TOTAL_QUERY_LIMIT;
   }
 
   static async open(options: EmbeddedLedgerOptions = {}): Promise<EmbeddedLedger> {
@@ -64,6 +74,11 @@ export class EmbeddedLedger implements Ledger {
 
   /** Number of committed transactions (one per block). */
   get blockHeight(): bigint {
+    return this.height;
+  }
+
+  /** The number of the last committed block (blocks are numbered from 1, one transaction each). */
+  async lastBlock(): Promise<bigint> {
     return this.height;
   }
 
@@ -95,7 +110,7 @@ export class EmbeddedLedger implements Ledger {
   async evaluate(identity: LedgerIdentity, call: TransactionCall): Promise<string> {
     this.assertOpen();
     await this.checkIdentity(identity);
-    return (await endorse(this.db, this.txContext(identity, call))).payload;
+    return (await endorse(this.db, this.txContext(identity, call), this.queryLimit)).payload;
   }
 
   submit(identity: LedgerIdentity, call: TransactionCall): Promise<string> {
@@ -103,7 +118,7 @@ export class EmbeddedLedger implements Ledger {
     const run = async () => {
       await this.checkIdentity(identity);
       const tx = this.txContext(identity, call);
-      const { payload, writeSet } = await endorse(this.db, tx);
+      const { payload, writeSet } = await endorse(this.db, tx, this.queryLimit);
       await this.commit(tx.txId, tx.timestampMs, writeSet);
       return payload;
     };

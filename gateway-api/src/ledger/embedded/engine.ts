@@ -49,8 +49,8 @@ export interface Endorsement {
 }
 
 /** Simulates one transaction against the committed state; nothing is written. */
-export async function endorse(db: ConstructorParameters<typeof EmbeddedStub>[0], tx: TxContext): Promise<Endorsement> {
-  const stub = new EmbeddedStub(db, tx);
+export async function endorse(db: ConstructorParameters<typeof EmbeddedStub>[0], tx: TxContext, totalQueryLimit: number): Promise<Endorsement> {
+  const stub = new EmbeddedStub(db, tx, totalQueryLimit);
   const response = await chaincode().Invoke(stub);
   if (response.status !== 200) {
     const message = response.message ?? 'transaction failed';

@@ -72,6 +72,8 @@ export class EmbeddedStub {
   constructor(
     private readonly db: Db,
     private readonly tx: TxContext,
+    /** Fabric's totalQueryLimit: unpaged queries beyond it fail here (a peer would cut them silently). */
+    private readonly totalQueryLimit: number,
   ) {}
 
   getArgs(): string[] {
@@ -135,17 +137,32 @@ export class EmbeddedStub {
     return out;
   }
 
+  /** An unpaged query: past totalQueryLimit a peer would silently return a part, so fail loudly. */
+  private async unpaged(start: string, end: string): Promise<ListIterator<KV>> {
+    const items = await this.range(start, end, this.totalQueryLimit + 1);
+    if (items.length > this.totalQueryLimit) {
+      throw new Error(`range query returned more than totalQueryLimit (${this.totalQueryLimit}) records: a Fabric peer would have cut it silently`);
+    }
+    return new ListIterator(items);
+  }
+
   getStateByRange(startKey: string, endKey: string) {
-    return iterable(this.range(startKey, endKey || MAX_RUNE).then((items) => new ListIterator(items)));
+    if ((startKey && startKey.startsWith('\u0000')) || (endKey && endKey.startsWith('\u0000'))) {
+      // fabric-shim refuses composite keys in a plain range query; so must we.
+      return iterable(Promise.reject(new Error('getStateByRange takes simple keys only; composite keys need getStateByPartialCompositeKey')));
+    }
+    return iterable(this.unpaged(startKey, endKey || MAX_RUNE));
   }
 
   getStateByPartialCompositeKey(objectType: string, attributes: string[]) {
     const start = this.createCompositeKey(objectType, attributes);
-    return iterable(this.range(start, start + MAX_RUNE).then((items) => new ListIterator(items)));
+    return iterable(this.unpaged(start, start + MAX_RUNE));
   }
 
-  private async page(start: string, end: string, pageSize: number, bookmark: string) {
+  private async page(start: string, end: string, requested: number, bookmark: string) {
     this.writeSet.paginated = true;
+    // A peer returns at most totalQueryLimit records per page, whatever was asked.
+    const pageSize = Math.min(requested, this.totalQueryLimit);
     const from = bookmark && bookmark > start ? bookmark : start;
     const items = await this.range(from, end, pageSize + 1);
     const next = items.length > pageSize ? items[pageSize].key : '';
