@@ -65,7 +65,9 @@ export async function closeRound(c: CloseContext, size: number, index: number): 
 
   const blocksBefore = c.runDir ? { orderer: blockFileBytes(c.runDir, 'orderer1'), peer: blockFileBytes(c.runDir, 'peer0.community') } : undefined;
   const sampler = new ProcSampler({ ...c.pids, 'bench (client)': process.pid });
-  process.stderr.write(`[bench] closing ${spec.id} (${size} orders) ...\n`);
+  // Gate closure first, as the gateway's close does; the figures are the clearing's.
+  await c.session.submit(c.session.na, 'markets', 'GateClose', spec.id);
+  process.stderr.write(`[bench] clearing ${spec.id} (${size} orders) ...\n`);
   sampler.start();
   const start = performance.now();
   const base = { orders: size, path: c.profiled ? ('profiled' as const) : ('adapter' as const), marketId: spec.id, placeSetupMs };
@@ -73,11 +75,11 @@ export async function closeRound(c: CloseContext, size: number, index: number): 
     let resultText: string;
     let phases: Partial<CloseFigures> = {};
     if (c.profiled) {
-      const r = await c.profiled.submit(c.session.na, 'markets', 'Close', spec.id);
+      const r = await c.profiled.submit(c.session.na, 'markets', 'Clear', spec.id);
       resultText = Buffer.from(r.result).toString('utf8');
       phases = { endorseMs: Math.round(r.endorseMs), submitMs: Math.round(r.submitMs), commitWaitMs: Math.round(r.commitMs), txBytes: r.txBytes, resultBytes: r.resultBytes };
     } else {
-      resultText = await c.session.submit(c.session.na, 'markets', 'Close', spec.id);
+      resultText = await c.session.submit(c.session.na, 'markets', 'Clear', spec.id);
       phases = { resultBytes: Buffer.byteLength(resultText) };
     }
     const commitMs = Math.round(performance.now() - start);

@@ -61,3 +61,18 @@ export async function ensureCloseHouseholds(session: AdapterSession, dataDir: st
   }
   return Array.from({ length: count }, (_, i) => known[closeHouseholdId(i)] as LedgerIdentity);
 }
+
+/**
+ * Identities for the diagnostics baselines (Touch writes state, so the chaincode
+ * takes it only from certificates with ecch.role=bench): issued by the same CA,
+ * bound to no participant.
+ */
+export async function benchIdentities(session: AdapterSession, count: number): Promise<LedgerIdentity[]> {
+  const out: LedgerIdentity[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = `bench-${String(i).padStart(5, '0')}`;
+    const issued = await issueIdentity(session.ca, { commonName: id, attrs: { 'ecch.role': 'bench' } });
+    out.push({ label: id, mspId: session.mspId, ...issued });
+  }
+  return out;
+}

@@ -11,7 +11,7 @@ import { openAdapter, type AdapterSession } from './adapter-session';
 import { aggregate, combineReps, type RoundFigures } from './aggregate';
 import { classifyLedgerError, classifyRestError } from './classify';
 import { closeRound, type CloseFigures } from './close-round';
-import { ensureRestHouseholds, restHouseholdId } from './households';
+import { benchIdentities, ensureRestHouseholds, restHouseholdId } from './households';
 import { currentLoad, type Load } from './machine';
 import { openViaAdapter, openViaRest, type OpenMarket } from './markets';
 import type { BenchOptions, LedgerKind } from './options';
@@ -142,6 +142,7 @@ export async function runLedger(c: LedgerContext): Promise<LedgerRun> {
   try {
     const who: LedgerIdentity[] = [];
     for (let i = 0; i < maxN; i++) who.push(await session.household(restHouseholdId(i)));
+    const probes = o.paths.includes('adapter') && o.baselines.length > 0 ? await benchIdentities(session, maxN) : [];
     if (o.paths.includes('adapter')) {
       for (const n of o.agents) {
         const agents = who.slice(0, n);
@@ -150,7 +151,7 @@ export async function runLedger(c: LedgerContext): Promise<LedgerRun> {
         for (let rep = 0; rep < o.repeat; rep++) {
           await measure('adapter', 'orders', n, classifyLedgerError, openViaAdapter(session), (m) => adapterOrders(session, agents, m, n * 10 + rep));
           for (const b of o.baselines) {
-            await measure('adapter', b, n, classifyLedgerError, undefined, () => adapterBaseline(session, agents, b === 'touch' ? 'Touch' : 'Ping'));
+            await measure('adapter', b, n, classifyLedgerError, undefined, () => adapterBaseline(session, probes.slice(0, n), b === 'touch' ? 'Touch' : 'Ping'));
           }
         }
       }
