@@ -174,6 +174,9 @@ describe('the Grid peer stops and restarts', () => {
     const na = gw.app.gateway.identities.na;
     const community = session('peer0.community', na);
     const grid = session('peer0.grid', na);
+    // Ledger heights come from qscc, which only peers and admins may call (configtx.yaml ACLs).
+    const communityAdmin = session('peer0.community', adminOf(conn, 'peer0.community'));
+    const gridAdmin = session('peer0.grid', adminOf(conn, 'peer0.grid'));
     const orders = `/v1/markets/${M}/orders`;
     const [a, b, c, d] = households;
 
@@ -186,7 +189,7 @@ describe('the Grid peer stops and restarts', () => {
           .endorse(),
       ),
     );
-    const gridHeightBefore = await chainHeight(grid, conn.channel);
+    const gridHeightBefore = await chainHeight(gridAdmin, conn.channel);
 
     await mustRun('stop-node', 'peer0.grid');
     try {
@@ -212,7 +215,7 @@ describe('the Grid peer stops and restarts', () => {
     const height = await eventually(
       'peer0.grid reaches the Community peer’s height',
       async () => {
-        const [hc, hg] = await Promise.all([chainHeight(community, conn.channel), chainHeight(grid, conn.channel)]);
+        const [hc, hg] = await Promise.all([chainHeight(communityAdmin, conn.channel), chainHeight(gridAdmin, conn.channel)]);
         if (hg !== hc) throw new Error(`community ${hc}, grid ${hg}`);
         return hg;
       },
@@ -296,7 +299,7 @@ describe('the gateway restarts while others commit', () => {
     const first = parse(seen[0].id!);
     const closed = seen.find((e) => e.event === 'market.closed' && marketOf(e) === M)!;
     const last = parse(closed.id!);
-    const truth = await committedEvents(session('peer0.community', a.app.gateway.identities.na), conn.channel, conn.chaincode.name, first.block, last.block);
+    const truth = await committedEvents(session('peer0.community', adminOf(conn, 'peer0.community')), conn.channel, conn.chaincode.name, first.block, last.block);
     const from = truth.findIndex((t) => t.txId === first.txId);
     const to = truth.findIndex((t) => t.txId === last.txId);
     expect({ from: from >= 0, to: to >= from }).toEqual({ from: true, to: true });

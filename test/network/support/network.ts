@@ -1,7 +1,8 @@
 /**
  * Test support for the suites that run against the real Fabric network started by
  * global-setup: its connection file, network.sh (stop-node / start-node), direct
- * fabric-gateway sessions on either peer, blocks read back through qscc, the Raft
+ * fabric-gateway sessions on either peer, blocks read back through qscc (as a peer or
+ * admin: clients may not read blocks, see configtx.yaml's ACLs), the Raft
  * leader, and a lock that keeps the suites from running against the network at the
  * same time (a suite that stops nodes must not pull them from under another).
  */
@@ -196,11 +197,28 @@ export function adminOf(conn: NetworkConnection, peerName: string): SignerIdenti
   return { mspId: org.mspId, certificate: readFileSync(org.admin.certPath), privateKey: readFileSync(org.admin.keyPath) };
 }
 
+/**
+ * The peer's own node identity (cryptogen's `peers/<fqdn>/msp`, next to the org's
+ * `users/Admin@<domain>/msp` that connection.json names): what the peer signs gossip and
+ * its Deliver requests to the orderers with.
+ */
+export function peerNodeIdentity(conn: NetworkConnection, peerName: string): SignerIdentity {
+  const p = conn.peers[peerName];
+  const adminMsp = conn.orgs[p.mspId].admin.mspPath;
+  if (!adminMsp) throw new Error(`connection.json names no admin mspPath for ${p.mspId}`);
+  const msp = path.join(path.resolve(adminMsp, '..', '..', '..'), 'peers', p.hostnameOverride, 'msp');
+  return {
+    mspId: p.mspId,
+    certificate: readFileSync(path.join(msp, 'signcerts', `${p.hostnameOverride}-cert.pem`)),
+    privateKey: readFileSync(path.join(msp, 'keystore', 'priv_sk')),
+  };
+}
+
 export const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
 
 // ------------------------------------------------------------------ blocks
 
-/** The peer's ledger height (number of blocks), through qscc. */
+/** The peer's ledger height (number of blocks), through qscc: `s` must sign as a peer or admin. */
 export async function chainHeight(s: Session, channel: string): Promise<bigint> {
   const info = common.BlockchainInfo.deserializeBinary(await s.network.getContract('qscc').evaluateTransaction('GetChainInfo', channel));
   return BigInt(info.getHeight());
@@ -214,8 +232,8 @@ export interface CommittedEvent {
 
 /**
  * The chaincode events of the valid transactions in blocks [from, to], in commit order,
- * read from the blocks themselves (qscc GetBlockByNumber): the truth the event stream
- * is compared with.
+ * read from the blocks themselves (qscc GetBlockByNumber, so `s` signs as a peer or
+ * admin): the truth the event stream is compared with.
  */
 export async function committedEvents(s: Session, channel: string, chaincode: string, from: bigint, to: bigint): Promise<CommittedEvent[]> {
   const events: CommittedEvent[] = [];
