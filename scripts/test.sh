@@ -3,6 +3,7 @@
 # packages, Fabric binaries built from Go modules, docker-compose for validation),
 # lints, then runs every jest project, including the one that starts a real
 # Fabric network (3 Raft orderers, 2 peers, chaincode as a service) and tears it down,
+# then fuzzes the embedded gateway's REST API from its OpenAPI (scripts/fuzz/run.sh),
 # and finally the same network in Docker Compose (docker.io, images built locally) with
 # the network smoke and end-to-end suites against it (network/scripts/compose-e2e.sh).
 set -euo pipefail
@@ -36,6 +37,13 @@ npx jest --ci --maxWorkers=2 --json --outputFile="$results" "$@"
 status=$?
 set -e
 
+step "fuzz: schemathesis against the embedded gateway's OpenAPI (scripts/fuzz/run.sh)"
+set +e
+bash scripts/fuzz/run.sh --no-build
+fuzz_status=$?
+set -e
+((fuzz_status == 0)) || status=1
+
 step "Docker Compose: the same network in containers, smoke and end-to-end suites (network/scripts/compose-e2e.sh)"
 compose_results=.cache/jest-compose-results.json
 rm -f "$compose_results"
@@ -46,11 +54,12 @@ set -e
 ((compose_status == 0)) || status=1
 
 # Jest's own summary is not a closing line CI knows, so print the plain one (both runs;
-# a compose run that failed before its tests counts as one failure).
+# a compose run that failed before its tests counts as one failure; the fuzz step counts
+# as one test, passed or failed).
 if [[ -f "$results" ]]; then
   node -e '
     const fs = require("fs");
-    const [main, compose, composeStatus] = process.argv.slice(1);
+    const [main, compose, composeStatus, fuzzStatus] = process.argv.slice(1);
     const r = require(main);
     let passed = r.numPassedTests, failed = r.numFailedTests, skipped = r.numPendingTests + r.numTodoTests;
     if (fs.existsSync(compose)) {
@@ -58,9 +67,10 @@ if [[ -f "$results" ]]; then
       passed += c.numPassedTests; failed += c.numFailedTests; skipped += c.numPendingTests + c.numTodoTests;
       if (composeStatus !== "0" && c.numFailedTests === 0) failed += 1;
     } else if (composeStatus !== "0") failed += 1;
+    if (fuzzStatus === "0") passed += 1; else failed += 1;
     console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
     if (r.numTotalTests === 0) { console.error("no test ran"); process.exit(1); }
-  ' "$ROOT/$results" "$ROOT/$compose_results" "$compose_status" || status=1
+  ' "$ROOT/$results" "$ROOT/$compose_results" "$compose_status" "$fuzz_status" || status=1
 else
   echo "0 passed, 1 failed"
   status=1
