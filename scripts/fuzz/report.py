@@ -6,7 +6,8 @@ Reads, in WORK_DIR: reports/<pass>/ndjson-*.ndjson and json-*.json (schemathesis
 gateway.log (the gateway's pino log: one `request completed` line per answer),
 seed.json (seed.py) and probes.json (probes.py). Prints the counts, writes FINDINGS_MD
 (one entry per distinct failure: operation, request, response, check), and exits 1 when
-the gateway answered any 5xx, whatever schemathesis made of it; run.sh decides the rest.
+the gateway answered any 5xx, whatever schemathesis made of it, with 3; run.sh decides
+the rest.
 """
 
 import base64
@@ -57,7 +58,18 @@ def signature(operation, check, message):
     return (operation, check, line)
 
 
+# What the gateway can do about a failure whose cause is not obvious from the message.
+HINTS = {
+    "ST108": "for OpenAPI before 3.2, schemathesis reads the `text/event-stream` `schema` as the "
+    "schema of one event, an object of its fields; declare that object, e.g. `{type: object, "
+    "properties: {id: {type: string}, event: {type: string}, data: {type: string}, retry: {type: "
+    "integer}}, additionalProperties: false}` (tried against this gateway: no failure), or add "
+    "`itemSchema` (3.2) beside `schema`.",
+}
+
 stats = {}
+rejected_valid = {}  # operation -> schema-valid requests answered 400 (not a failure: a note)
+mismatch = set()  # schemathesis' validation_mismatch warning, per operation
 findings = collections.OrderedDict()
 operations_tested, operations_total = set(), 0
 errors = []
@@ -71,10 +83,14 @@ for name, _code in passes:
         operations_total = max(operations_total, report.get("operations", {}).get("total", 0))
         count["seed"] = report.get("seed")
         count["seconds"] = round(report.get("running_time") or 0)
+        mismatch.update((report.get("warnings") or {}).get("validation_mismatch") or [])
     for path in ndjson:
         with open(path) as fd:
             for line in fd:
-                event = json.loads(line)
+                try:
+                    event = json.loads(line)
+                except ValueError:  # the last line of a pass stopped at its deadline
+                    continue
                 kind, body = next(iter(event.items()))
                 if kind == "NonFatalError":
                     value = body.get("value", {})
@@ -87,8 +103,20 @@ for name, _code in passes:
                     operations_tested.add(label)
                 for case_id, interaction in (recorder.get("interactions") or {}).items():
                     count["requests"] += 1
-                    status = (interaction.get("response") or {}).get("status_code")
+                    response = interaction.get("response") or {}
+                    status = response.get("status_code")
                     count[f"status {status // 100}xx" if status else "no answer"] += 1
+                    case = (recorder.get("cases") or {}).get(case_id, {}).get("value", {})
+                    mode = ((case.get("meta") or {}).get("generation") or {}).get("mode")
+                    if status == 400 and mode == "positive":
+                        op = f"{case.get('method')} {case.get('path')}"
+                        note = rejected_valid.setdefault(op, {"count": 0, "details": collections.Counter()})
+                        note["count"] += 1
+                        try:
+                            detail = json.loads(decode(response.get("content"))).get("detail", "")
+                        except (ValueError, AttributeError):
+                            detail = ""
+                        note["details"][re.sub(r"\d+", "<n>", excerpt(detail, 160))] += 1
                 for case_id, checks in (recorder.get("checks") or {}).items():
                     for check in checks:
                         if check["status"] == "success":
@@ -180,7 +208,8 @@ print(
 )
 print(
     f"fuzz: {fuzz_requests + len(probes)} requests sent, {len(operations_tested)}/{operations_total} operations, "
-    f"{total_failures} failures ({len(findings)} distinct check failures, {len(errors)} errors)"
+    f"{total_failures} failure{'' if total_failures == 1 else 's'} "
+    f"({len(findings)} distinct check failures, {len(errors)} fuzzer errors)"
 )
 
 now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -199,6 +228,10 @@ for number, entry in enumerate(findings.values(), 1):
         "",
         f"- what: {excerpt(entry['message'].replace(chr(10) + chr(10), ' / ').replace(chr(10), ' '), 600)}",
         f"- pass: {', '.join(sorted(entry['passes']))}; phase: {entry['phase']}; seen {entry['count']} time(s)",
+    ]
+    if entry["code"] in HINTS:
+        out.append(f"- hint: {HINTS[entry['code']]}")
+    out += [
         f"- request: `{entry['request']}`",
         f"- response: {entry['status']} `{entry['content_type']}` `{entry['body']}`",
         "",
@@ -207,7 +240,21 @@ if errors:
     out += ["## Fuzzer errors", ""] + [f"- {e}" for e in errors] + [""]
 if not findings and not errors:
     out += ["No failures.", ""]
+if rejected_valid:
+    out += [
+        "## Notes (not failures): schema-valid requests answered 400",
+        "",
+        "The gateway refused these although they match the OpenAPI: a rule the schema does not state",
+        "(a cross-field rule, an opaque bookmark, a calendar date). Worth stating in the schema where",
+        "it can be (pattern, format, maxLength), so clients and the fuzzer see it."
+        + (f" Schemathesis flagged {', '.join(sorted(mismatch))} as mostly rejected." if mismatch else ""),
+        "",
+    ]
+    for op, note in sorted(rejected_valid.items()):
+        details = "; ".join(f"{d or '(no detail)'} ({n})" for d, n in note["details"].most_common(3))
+        out.append(f"- {op}: {note['count']} time(s): {details}")
+    out.append("")
 with open(findings_path, "w") as fd:
     fd.write("\n".join(out))
 print(f"[fuzz] findings: {findings_path}")
-sys.exit(1 if server_errors else 0)
+sys.exit(3 if server_errors else 0)
