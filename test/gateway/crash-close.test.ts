@@ -1,9 +1,10 @@
 /**
- * A process killed in the middle of a close leaves either the whole close or none
+ * A process killed in the middle of a close leaves either the whole clearing or none
  * of it: the embedded ledger commits a transaction as one synced LevelDB batch.
- * A child process closes a 400-order market and is SIGKILLed at moments spread
- * over the close; after each kill the store (reopened) must hold exactly one of
- * the two states, never a mix.
+ * A child process clears a 400-order market (its gate closed beforehand, as the
+ * first of close's two transactions) and is SIGKILLed at moments spread over the
+ * clearing; after each kill the store (reopened) must hold exactly one of the two
+ * states, never a mix.
  */
 import '@ecch/gateway-api/ledger/embedded/shim-logging';
 import { spawn } from 'node:child_process';
@@ -46,7 +47,7 @@ async function closeState(dataDir: string, na: LedgerIdentity): Promise<State> {
       entries += acct.entries.length;
     }
     expect(orders).toHaveLength(HOUSEHOLDS);
-    if (market.status === 'open') {
+    if (market.status === 'closed') {
       expect(result).toBeUndefined();
       expect(orders.every((o) => o.status === 'open')).toBe(true);
       expect(grid.entries).toHaveLength(0);
@@ -101,6 +102,8 @@ describe('a close killed mid-way', () => {
       await submit(na, 'participants', 'Register', JSON.stringify({ id: `h${i}`, name: `h${i}`, kind: 'prosumer', identity: identityKey(MSP, who.certificate) }));
       await submit(who, 'orders', 'Place', 'm1', JSON.stringify({ side: i % 3 === 0 ? 'sell' : 'buy', energyWh: 100 + ((i * 37) % 900) }));
     }
+    // Close's first transaction: the gate. The child runs the second, the clearing.
+    await submit(na, 'markets', 'GateClose', 'm1');
     await ledger.close();
   }, 180_000);
 

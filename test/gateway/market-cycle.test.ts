@@ -100,7 +100,7 @@ describe('market 2: all ten households, supply above demand (SDR = 15/8 > 1)', (
   let result: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
   beforeAll(async () => {
-    await openMarket(app, 'm2', { deliveryStart: '2026-06-21T11:00:00Z' });
+    await openMarket(app, 'm2');
     const sells: Record<string, number> = { h1: 3000, h2: 2000, h5: 1000, h6: 1000, h7: 500 };
     const buys: Record<string, number> = { h3: 1000, h4: 1500, h8: 700, h9: 300, h10: 500 };
     for (const [id, energyWh] of Object.entries(sells)) await place(id, 'm2', { side: 'sell', energyWh });

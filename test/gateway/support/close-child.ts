@@ -1,7 +1,7 @@
 /**
- * Child process for the crash test: opens the embedded ledger at argv[2] and closes
- * market argv[3] as the NA, printing "closing" just before it submits, so the parent
- * can kill it (SIGKILL) at chosen moments of the close.
+ * Child process for the crash test: opens the embedded ledger at argv[2] and clears
+ * market argv[3] (its gate already closed) as the NA, printing "closing" just before
+ * it submits, so the parent can kill it (SIGKILL) at chosen moments of the clearing.
  */
 import { createEmbeddedLedger } from '../../../gateway-api/src/ledger/embedded';
 import { createCertificateAuthority, issueIdentity } from '../../../gateway-api/src/identity/issuer';
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const na = { label: 'admin', mspId: 'CommunityMSP', ...(await issueIdentity(ca, { commonName: 'admin', attrs: { 'ecch.role': 'na' } })) };
   const ledger = await createEmbeddedLedger({ dataDir });
   process.stdout.write('closing\n');
-  await ledger.submit(na, { contract: 'markets', transaction: 'Close', args: [marketId] });
+  await ledger.submit(na, { contract: 'markets', transaction: 'Clear', args: [marketId] });
   process.stdout.write('closed\n');
   await ledger.close();
 }

@@ -59,11 +59,24 @@ export async function registerHousehold(app: FastifyInstance, id: string, extra:
   return r.body.token as string;
 }
 
-/** §8's tariffs: B = 130000, S = 40000 µ/kWh. */
+const HOUR_MS = 3_600_000;
+/** Sixty days ago, on the hour: well inside the ledger's horizon (366 days ahead, 3660 behind). */
+const FIRST_SLOT = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 60 * 24 * HOUR_MS;
+let slots = 0;
+
+/** RFC 3339 without milliseconds, as a client would write it. */
+export const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+/** A fresh hourly delivery slot: live markets may not overlap, so every market of a suite gets its own hour. */
+export function nextDeliveryStart(): string {
+  return rfc3339(FIRST_SLOT + HOUR_MS * slots++);
+}
+
+/** §8's tariffs: B = 130000, S = 40000 µ/kWh; a fresh delivery slot unless `extra` names one. */
 export async function openMarket(app: FastifyInstance, id: string, extra: Record<string, unknown> = {}): Promise<void> {
   const created = await call(app, 'POST', '/v1/markets', ADMIN, {
     id,
-    deliveryStart: '2026-06-21T10:00:00Z',
+    deliveryStart: nextDeliveryStart(),
     gridBuyPrice: 130000,
     gridSellPrice: 40000,
     ...extra,
