@@ -1,7 +1,8 @@
 /**
  * Builds the Fastify app, in the order fastify/demo uses: external plugins
  * (security headers, rate limit, OpenAPI), then the gateway's own plugins (context,
- * error handler, auth, SSE), then the routes.
+ * auth, SSE), then the routes. The error handler and the route-response declarations
+ * come first of all: both watch every route as it is added, the docs' included.
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -13,12 +14,15 @@ import helmet from './plugins/external/helmet';
 import rateLimit from './plugins/external/rate-limit';
 import swagger from './plugins/external/swagger';
 import authPlugin from './plugins/app/auth';
-import errorHandler from './plugins/app/error-handler';
+import errorHandler, { clientErrorHandler, frameworkErrors } from './plugins/app/error-handler';
 import gatewayPlugin from './plugins/app/gateway';
+import routeResponses from './plugins/app/route-responses';
 import ssePlugin from './plugins/app/sse';
+import strictInput from './plugins/app/strict-input';
 import healthRoutes from './routes/health';
 import v1Routes from './routes/v1';
 import { Problem } from './schemas/common';
+import { isInstant } from './schemas/formats';
 import type { TypeBoxTypeProvider } from './type-provider';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -41,7 +45,15 @@ export async function createApp(config: GatewayConfig): Promise<FastifyInstance>
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     // Refuse unknown fields rather than drop them: a mistyped `limitPrice` must not place an order at the default.
-    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } },
+    // Coerce nothing: "130000" is not an integer, false is not a string (query numbers: plugins/app/strict-input.ts).
+    ajv: {
+      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: false },
+      // After ajv-formats: `date-time` means a real UTC calendar instant (schemas/formats.ts).
+      onCreate: (ajv) => ajv.addFormat('date-time', { type: 'string', validate: isInstant }),
+    },
+    // Fastify's own answers are problems too: an undecodable URL, a request the HTTP parser refuses.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   try {
@@ -50,12 +62,20 @@ export async function createApp(config: GatewayConfig): Promise<FastifyInstance>
       reply.header('x-request-id', request.id);
     });
 
+    await app.register(errorHandler);
+    await app.register(routeResponses);
+    await app.register(strictInput);
+
     await app.register(helmet);
-    await app.register(rateLimit, { max: config.rateLimit.max, windowMs: config.rateLimit.windowMs, isAdmin: (t) => context.admin.matches(t) });
+    await app.register(rateLimit, {
+      max: config.rateLimit.max,
+      windowMs: config.rateLimit.windowMs,
+      isAdmin: (t) => context.admin.matches(t),
+      isKnown: (t) => context.tokens.lookup(t) !== undefined,
+    });
     await app.register(swagger);
 
     await app.register(gatewayPlugin, { context });
-    await app.register(errorHandler);
     await app.register(authPlugin);
     await app.register(ssePlugin, { heartbeatMs: config.sseHeartbeatMs });
 

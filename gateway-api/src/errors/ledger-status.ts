@@ -23,4 +23,18 @@ export const LEDGER_STATUS: Readonly<Record<ErrorCode, number>> = {
   ENERGY_OUT_OF_RANGE: 422,
   INVALID_TARIFF: 422,
   ARITHMETIC_OVERFLOW: 422,
+  // Another live market's interval overlaps the new one.
+  MARKET_OVERLAP: 409,
+  // deliveryStart beyond the horizon the ledger accepts (366 days ahead, 3660 behind).
+  OUT_OF_HORIZON: 422,
+  // More active orders than one clearing transaction can carry.
+  MARKET_TOO_LARGE: 422,
+  // An argument beyond the chaincode's byte or length limits.
+  INPUT_TOO_LARGE: 413,
+  // The same clientOrderId / Idempotency-Key with a different order.
+  IDEMPOTENCY_KEY_REUSED: 422,
+  // A statement already covers the day a new settlement entry would fall on.
+  PERIOD_CLOSED: 409,
+  // A scan reached the peers' totalQueryLimit: the ledger refuses rather than answer from part of it.
+  QUERY_LIMIT_REACHED: 500,
 };

@@ -4,6 +4,7 @@
  */
 import { Type, type TSchema } from '@sinclair/typebox';
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem';
+import { INSTANT_PATTERN } from './formats';
 
 /** The chaincode's id rule (chaincode/src/ledger/validate.ts), checked here first for a clear 400. */
 export const Id = Type.String({
@@ -12,11 +13,10 @@ export const Id = Type.String({
   examples: ['h01'],
 });
 
-export const Instant = Type.String({
-  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$',
-  description: 'RFC 3339 UTC time',
-  examples: ['2026-06-21T10:00:00Z'],
-});
+/** A real calendar moment, not just the shape of one (schemas/formats.ts). */
+export const instant = (description = 'RFC 3339 UTC time (a real calendar date; 2026-02-30 is refused)') =>
+  Type.String({ format: 'date-time', pattern: INSTANT_PATTERN, description, examples: ['2026-06-21T10:00:00Z'] });
+export const Instant = instant();
 
 export const EnergyWh = Type.Integer({ minimum: 1, description: 'energy in Wh (cap per market, default 1,000,000)' });
 export const Price = Type.Integer({ minimum: 0, description: 'price in µ/kWh (0.13 QAR/kWh = 130000)' });
@@ -53,24 +53,34 @@ export const Problem = Type.Object(
 );
 
 const DESCRIPTIONS: Record<number, string> = {
-  400: 'the request does not match the schema (errors[] names each field)',
+  400: 'the request does not match the schema (errors[] names each field), or its URL or body is malformed',
   401: 'missing or unknown bearer token',
   403: 'the token is known but may not do this',
-  404: 'no such resource',
-  409: 'refused by the current state (lifecycle, duplicate, not open, ...)',
-  422: 'refused by a business rule (limit outside [S, B], energy out of range, ...)',
+  404: 'no such resource (or its parent does not exist)',
+  409: 'refused by the current state (lifecycle, duplicate, not open, overlapping market, ...)',
+  413: 'the body, or an argument the ledger limits, is too large',
+  415: 'the body is not application/json',
+  422: 'refused by a business rule (limit outside [S, B], energy out of range, reused idempotency key, ...)',
   429: 'too many requests; retry after the time in the retry-after header',
+  500: 'an unexpected failure; quote requestId',
   503: 'the ledger is not answering',
 };
 
-/** Problem responses for a route (400, 429 and 503 always), served as application/problem+json. */
+/** One problem response, served as application/problem+json. */
+export function problemResponse(status: number): unknown {
+  return {
+    description: DESCRIPTIONS[status] ?? 'error',
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: 'Problem#' } } },
+  };
+}
+
+/**
+ * Problem responses a route declares for its own reasons (404, 409, 422, ...); 400
+ * and 503 always. What every route can answer (401/403 behind a token, 413/415 with
+ * a body, 429, 500) is added to every route by plugins/app/route-responses.ts.
+ */
 export function problems(...statuses: number[]): Record<number, unknown> {
   const out: Record<number, unknown> = {};
-  for (const status of [400, ...statuses, 429, 503]) {
-    out[status] = {
-      description: DESCRIPTIONS[status] ?? 'error',
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: 'Problem#' } } },
-    };
-  }
+  for (const status of [400, ...statuses, 503]) out[status] = problemResponse(status);
   return out;
 }

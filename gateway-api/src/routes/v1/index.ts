@@ -1,4 +1,5 @@
-/** API v1: every route here authenticates first (deny by default, see plugins/app/auth.ts). */
+/** API v1: every route here authenticates before anything else it does (deny by default, see plugins/app/auth.ts). */
+import type { FastifyRequest } from 'fastify';
 import type { RoutesPlugin } from '../../type-provider';
 import accountRoutes from './accounts';
 import eventRoutes from './events';
@@ -8,7 +9,14 @@ import participantRoutes from './participants';
 import registrationRoutes from './registrations';
 
 const v1: RoutesPlugin = async (app) => {
-  app.addHook('onRequest', async (request) => app.authenticate(request));
+  // Authentication runs as each route's last onRequest hook, after the rate limit's
+  // (plugins/external/rate-limit.ts adds its own per route, before this one), so a
+  // request with an unknown token is counted before it is refused with 401.
+  const authenticate = async (request: FastifyRequest) => app.authenticate(request);
+  app.addHook('onRoute', (route) => {
+    const hooks = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    route.onRequest = [...hooks, authenticate];
+  });
   await app.register(participantRoutes);
   await app.register(registrationRoutes);
   await app.register(marketRoutes);
