@@ -142,7 +142,8 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 [[ -n "$base" ]] || { log "the gateway did not listen on 127.0.0.1 within 60 s:"; tail -20 "$work/gateway.log"; exit 1; }
-curl -fsS --max-time 10 "$base/ready" >/dev/null || { log "$base/ready does not answer 200"; exit 1; }
+"$VENV/bin/python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + "/ready", timeout=10)' "$base" ||
+  { log "$base/ready does not answer 200"; exit 1; }
 log "gateway (embedded ledger) at $base, DATA_DIR $work/data"
 
 # --- 3. seed ------------------------------------------------------------------------
