@@ -39,6 +39,8 @@ describe('OpenAPI and docs', () => {
       ['/v1/participants/{id}', 'get'],
       ['/v1/markets', 'post'],
       ['/v1/markets/{id}/open', 'post'],
+      ['/v1/markets/{id}/gate-close', 'post'],
+      ['/v1/markets/{id}/clear', 'post'],
       ['/v1/markets/{id}/close', 'post'],
       ['/v1/markets/{id}/cancel', 'post'],
       ['/v1/markets', 'get'],
@@ -59,6 +61,47 @@ describe('OpenAPI and docs', () => {
     expect(paths['/v1/markets/{id}/orders']?.post?.responses['422']).toEqual(
       expect.objectContaining({ content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }),
     );
+  });
+
+  it('when /openapi.json is read, then every operation declares each problem status it can answer', async () => {
+    const doc = (await call(app, 'GET', '/openapi.json')).body;
+    const paths = doc.paths as Record<string, Record<string, { security?: unknown; responses: Record<string, { content?: Record<string, unknown> }> }>>;
+    let operations = 0;
+    for (const [path, methods] of Object.entries(paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        operations += 1;
+        const declared = Object.keys(op.responses);
+        const must = ['500'];
+        if (op.security) must.push('401', '403');
+        if (method !== 'get') must.push('413', '415');
+        if (path !== '/health' && path !== '/ready') must.push('429');
+        if (path.startsWith('/v1/')) must.push('400', '503');
+        for (const status of must) expect({ path, method, status, declared: declared.includes(status) }).toEqual({ path, method, status, declared: true });
+        for (const status of declared.filter((s) => Number(s) >= 400)) {
+          expect(op.responses[status]?.content).toEqual({ 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } });
+        }
+      }
+    }
+    expect(operations).toBeGreaterThan(25);
+    expect(Object.keys(paths['/v1/markets/{id}/clear']?.post?.responses ?? {})).toEqual(expect.arrayContaining(['200', '404', '409', '422']));
+  });
+
+  it('when /openapi.json is read, then the revision-2 shapes are in it', async () => {
+    const doc = (await call(app, 'GET', '/openapi.json')).body;
+    const ok = (path: string, method: string, status = '200') => doc.paths[path][method].responses[status].content['application/json'].schema;
+    const market = ok('/v1/markets/{id}', 'get');
+    expect(market.required).toEqual(expect.arrayContaining(['readingWindowMinutes']));
+    expect(market.properties.settledAt).toBeDefined();
+    const cleared = ok('/v1/markets/{id}/clear', 'post');
+    expect(cleared.properties.result.required).toEqual(expect.arrayContaining(['internalPrice']));
+    expect(cleared.properties.result.properties.allocations.items.required).toEqual(expect.arrayContaining(['price']));
+    const account = ok('/v1/participants/{id}/account', 'get');
+    expect(account.required).toEqual(expect.arrayContaining(['statement']));
+    expect(account.properties.entries.items.required).toEqual(expect.arrayContaining(['kind']));
+    expect(account.properties.bookmark.pattern).toBe('^[A-Za-z0-9_-]*$');
+    const body = doc.paths['/v1/markets'].post.requestBody.content['application/json'].schema;
+    expect(body.properties.readingWindowMinutes).toEqual(expect.objectContaining({ type: 'integer', minimum: 0, default: 60 }));
+    expect(body.properties.deliveryStart).toEqual(expect.objectContaining({ type: 'string', format: 'date-time' }));
   });
 
   it('when /docs is opened, then Swagger UI is served under a CSP that does not force https', async () => {

@@ -1,24 +1,44 @@
-/** Accounts: a balance is the sum of its settlement entries (market-rules.md §7). */
+/**
+ * Accounts: a balance is its latest statement plus the settlement entries after it
+ * (market-rules.md §7); entries are listed page by page.
+ */
 import { Type } from '@sinclair/typebox';
-import { Instant, Money, PageQuery, Bookmark } from './common';
+import { Instant, Money, PageQuery, Bookmark, Price } from './common';
 
 export const SettlementEntry = Type.Object({
-  marketId: Type.String(),
+  kind: Type.Union([Type.Literal('market'), Type.Literal('auction'), Type.Literal('imbalance')], {
+    description: 'what settled: a market\'s clearing (the only kind the ledger writes today), an auction, an imbalance',
+  }),
+  marketId: Type.Optional(Type.String()),
+  auctionId: Type.Optional(Type.String()),
   participantId: Type.String(),
   orderId: Type.Optional(Type.String({ description: '"" for the grid\'s balancing entry' })),
   side: Type.Optional(Type.String({ description: '"buy", "sell", or "grid"' })),
+  status: Type.Optional(Type.Union([Type.Literal('accepted'), Type.Literal('rejected')], { description: 'the order\'s outcome; absent on the grid\'s entry' })),
+  energyWh: Type.Optional(Type.Integer({ description: 'the order\'s energy at clearing; absent on the grid\'s entry' })),
   internalWh: Type.Integer(),
   gridWh: Type.Integer(),
-  price: Type.Integer({ description: 'the community price P applied to internal energy (µ/kWh)' }),
+  price: Type.Union([Price, Type.Null()], {
+    description: 'average price per internal kWh (µ/kWh), null when nothing traded internally; on the grid\'s entry the community price P',
+  }),
   amount: Money,
   at: Instant,
 });
+
+export const Statement = Type.Object(
+  {
+    through: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'the last day (UTC) whose entries it sums' }),
+    balance: Money,
+  },
+  { description: 'the balance through a day, written by the ledger so a balance never re-reads all history' },
+);
 
 export const Account = Type.Object({
   participantId: Type.String(),
   balance: Money,
   entries: Type.Array(SettlementEntry),
   bookmark: Bookmark,
+  statement: Type.Union([Statement, Type.Null()]),
 });
 
 export const AccountQuery = Type.Object(PageQuery, { additionalProperties: false });

@@ -25,12 +25,24 @@ export const Side = Type.Union([Type.Literal('buy'), Type.Literal('sell')]);
 
 export const IdParams = Type.Object({ id: Id });
 
-/** Lists are paged on the ledger; pass `bookmark` back for the next page. */
+/** base64url without padding: what services/paging.ts hands out, safe in a URL as is. */
+export const BOOKMARK_PATTERN = '^[A-Za-z0-9_-]*$';
+
+/**
+ * Lists are paged on the ledger; pass `bookmark` back for the next page. Query values
+ * arrive as text: pageSize is converted only when it is plain decimal digits
+ * (plugins/app/strict-input.ts), so `?pageSize=abc` or `0x10` is a 400, not a guess.
+ */
 export const PageQuery = {
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-  bookmark: Type.Optional(Type.String({ maxLength: 1024 })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'items per page, 1-1000' })),
+  bookmark: Type.Optional(
+    Type.String({ pattern: BOOKMARK_PATTERN, maxLength: 2048, description: 'the `bookmark` of the previous page, exactly as it was returned' }),
+  ),
 };
-export const Bookmark = Type.String({ description: 'pass as ?bookmark= for the next page; "" when this was the last' });
+export const Bookmark = Type.String({
+  pattern: BOOKMARK_PATTERN,
+  description: 'opaque and URL-safe: pass as ?bookmark= for the next page; "" when this was the last',
+});
 
 export function ListOf<T extends TSchema>(item: T) {
   return Type.Object({ items: Type.Array(item), bookmark: Bookmark });

@@ -6,7 +6,7 @@ import type { Order } from '@ecch/chaincode';
 import type { Principal } from '../auth/principal';
 import type { GatewayContext } from '../context';
 import { identityOf } from './actor';
-import { pageArgs, type Page, type PageArgs } from './paging';
+import { pageArgs, toPage, type Page, type PageArgs } from './paging';
 
 export interface PlaceInput {
   side: 'buy' | 'sell';
@@ -21,7 +21,11 @@ export interface AmendInput {
   expectedRevision?: number;
 }
 
-/** `created` is false when the client order id was seen before: the same order comes back. */
+/**
+ * `created` is false when the client order id was seen before with the same order:
+ * the first order comes back. With a different order the ledger refuses
+ * IDEMPOTENCY_KEY_REUSED (422).
+ */
 export async function place(gw: GatewayContext, principal: Principal, marketId: string, input: PlaceInput): Promise<{ order: Order; created: boolean }> {
   return gw.chaincode.submit(await identityOf(gw, principal), 'orders', 'Place', marketId, JSON.stringify(input));
 }
@@ -38,8 +42,10 @@ export async function get(gw: GatewayContext, principal: Principal, marketId: st
   return gw.chaincode.evaluate<Order>(await identityOf(gw, principal), 'orders', 'Get', marketId, orderId);
 }
 
-/** The NA sees every order of the market; a household its own. */
+/** The NA sees every order of the market; a household its own. An unknown market is the ledger's NOT_FOUND (404). */
 export async function list(gw: GatewayContext, principal: Principal, marketId: string, page: PageArgs): Promise<Page<Order>> {
   const tx = principal.role === 'na' ? 'ListByMarket' : 'ListMine';
-  return gw.chaincode.evaluate(await identityOf(gw, principal), 'orders', tx, marketId, ...pageArgs(page));
+  const scope = `orders:${marketId}:${principal.role === 'na' ? '*' : principal.participantId}`;
+  const res = await gw.chaincode.evaluate<Page<Order>>(await identityOf(gw, principal), 'orders', tx, marketId, ...pageArgs(page, scope));
+  return toPage(res, scope);
 }

@@ -9,7 +9,7 @@ import type { GatewayContext } from '../context';
 import type { Principal } from '../auth/principal';
 import type { Participant, ParticipantBody } from '../schemas/participants';
 import { identityOf } from './actor';
-import { pageArgs, type Page, type PageArgs } from './paging';
+import { pageArgs, toPage, type Page, type PageArgs } from './paging';
 import { toApiParticipant, toLedgerProfile } from './units';
 
 export type ParticipantAction = 'approve' | 'reject' | 'suspend' | 'reinstate';
@@ -76,6 +76,7 @@ export async function get(gw: GatewayContext, principal: Principal, id: string):
 }
 
 export async function list(gw: GatewayContext, status: string | undefined, page: PageArgs): Promise<Page<Participant>> {
-  const res = await gw.chaincode.evaluate<Page<LedgerParticipant>>(gw.identities.na, 'participants', 'List', status ?? '', ...pageArgs(page));
-  return { items: res.items.map((p) => toApiParticipant(p, true)), bookmark: res.bookmark };
+  const scope = `participants:${status ?? ''}`;
+  const res = await gw.chaincode.evaluate<Page<LedgerParticipant>>(gw.identities.na, 'participants', 'List', status ?? '', ...pageArgs(page, scope));
+  return toPage(res, scope, (p) => toApiParticipant(p, true));
 }

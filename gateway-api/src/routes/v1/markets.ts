@@ -1,4 +1,4 @@
-/** Markets: the NA's lifecycle (create, open, close, cancel) and everyone's reads. */
+/** Markets: the NA's lifecycle (create, open, gate-close, clear, close, cancel) and everyone's reads. */
 import type { RoutesPlugin } from '../../type-provider';
 import { principalOf } from '../../plugins/app/auth';
 import { IdParams, problems } from '../../schemas/common';
@@ -35,14 +35,44 @@ const marketRoutes: RoutesPlugin = async (app) => {
   }
 
   app.post(
+    '/markets/:id/gate-close',
+    {
+      config: { access: 'na' },
+      schema: {
+        tags,
+        summary: 'Gate closure (open → closed): from here on no order is placed, amended or cancelled',
+        params: IdParams,
+        response: { 200: Market, ...problems(404, 409) },
+      },
+    },
+    async (request) => markets.gateClose(app.gateway, request.params.id),
+  );
+
+  app.post(
+    '/markets/:id/clear',
+    {
+      config: { access: 'na' },
+      schema: {
+        tags,
+        summary: 'Clearing and settlement (closed → settled) in one ledger transaction',
+        params: IdParams,
+        response: { 200: CloseResponse, ...problems(404, 409, 422) },
+      },
+    },
+    async (request) => markets.clear(app.gateway, request.params.id),
+  );
+
+  app.post(
     '/markets/:id/close',
     {
       config: { access: 'na' },
       schema: {
         tags,
-        summary: 'Close: gate closure, SDR clearing and settlement in one ledger transaction',
+        summary: 'Close: gate closure (if the market is open), then clearing and settlement; two ledger transactions',
+        description:
+          'A market whose gate is already closed is only cleared, so a close that stopped between its two transactions is finished by calling it again.',
         params: IdParams,
-        response: { 200: CloseResponse, ...problems(401, 403, 404, 409) },
+        response: { 200: CloseResponse, ...problems(404, 409, 422) },
       },
     },
     async (request) => markets.close(app.gateway, request.params.id),
