@@ -1,4 +1,8 @@
-/** GET /v1/events over a real socket: events, ids, Last-Event-ID replay, heartbeats, cleanup. */
+/**
+ * GET /v1/events over a real socket: events, ids, Last-Event-ID replay (and refusal
+ * of one beyond the ledger), gate closure, the voided orders of a cancelled market,
+ * heartbeats, cleanup.
+ */
 import http from 'node:http';
 import { startGateway, type RunningGateway } from '@ecch/gateway-api';
 import { ADMIN, removeDir, tempDataDir } from './support/gateway';
@@ -79,11 +83,13 @@ async function api(gw: RunningGateway, method: string, path: string, token: stri
 let dir: string;
 let gw: RunningGateway;
 let household: string;
+let neighbour: string;
 
 beforeAll(async () => {
   dir = tempDataDir();
   gw = await startGateway({ ledger: 'embedded', dataDir: dir, port: 0, adminToken: ADMIN, logLevel: 'silent', settings: { SSE_HEARTBEAT_MS: 200 } });
   household = (await api(gw, 'POST', '/v1/participants', ADMIN, { id: 'sse-h', name: 'H', kind: 'prosumer' })).body.token;
+  neighbour = (await api(gw, 'POST', '/v1/participants', ADMIN, { id: 'sse-n', name: 'N', kind: 'consumer' })).body.token;
   await api(gw, 'POST', '/v1/markets', ADMIN, { id: 'm-sse', deliveryStart: '2026-06-21T10:00:00Z', gridBuyPrice: 130000, gridSellPrice: 40000 });
 });
 afterAll(async () => {
@@ -109,9 +115,14 @@ describe('GET /v1/events', () => {
 
     await api(gw, 'POST', '/v1/markets/m-sse/close', ADMIN);
     await until(() => stream.events.some((e) => e.event === 'market.settled'), 'market.settled');
+    // close = gate closure, then clearing: two transactions, two ids.
+    const gate = stream.events.find((e) => e.event === 'market.gate-closed') as SseEvent;
+    expect(JSON.parse(gate.data as string)).toEqual(expect.objectContaining({ id: 'm-sse', status: 'closed' }));
     const closed = stream.events.filter((e) => e.event === 'market.closed' || e.event === 'market.settled');
     expect(closed.map((e) => e.event)).toEqual(['market.closed', 'market.settled']);
     expect(closed[0].id).toBe(closed[1].id);
+    expect(gate.id).not.toBe(closed[0].id);
+    expect(stream.events.map((e) => e.event)).toEqual(['market.opened', 'order.placed', 'market.gate-closed', 'market.closed', 'market.settled']);
     await until(() => stream.comments.includes(': heartbeat'), 'a heartbeat');
     seen.push(...stream.events);
     stream.close();
@@ -122,7 +133,49 @@ describe('GET /v1/events', () => {
     const stream = listen(`${gw.url}/v1/events`, household, { 'last-event-id': opened.id as string });
     await stream.opened;
     await until(() => stream.events.some((e) => e.event === 'market.settled'), 'replayed market.settled');
-    expect(stream.events.map((e) => e.event)).toEqual(['order.placed', 'market.closed', 'market.settled']);
+    expect(stream.events.map((e) => e.event)).toEqual(['order.placed', 'market.gate-closed', 'market.closed', 'market.settled']);
+    stream.close();
+  });
+
+  it('when Last-Event-ID names a block beyond the ledger\'s last, then 400 LAST_EVENT_ID_AHEAD, not a stream that waits forever', async () => {
+    const settled = seen.find((e) => e.event === 'market.settled') as SseEvent;
+    const head = BigInt((settled.id as string).split('.')[0] as string);
+    for (const [headers, query, path] of [
+      [{ 'last-event-id': `${head + 1000n}.tx` }, '', '/headers/last-event-id'],
+      [{}, `?lastEventId=${head + 1000n}`, '/querystring/lastEventId'],
+    ] as const) {
+      const r = await fetch(`${gw.url}/v1/events${query}`, { headers: { authorization: `Bearer ${household}`, ...headers } });
+      expect(r.status).toBe(400);
+      expect(r.headers.get('content-type')).toContain('application/problem+json');
+      const problem = (await r.json()) as { code: string; errors: { path: string }[] };
+      expect(problem.code).toBe('LAST_EVENT_ID_AHEAD');
+      expect(problem.errors.map((e) => e.path)).toEqual([path]);
+    }
+    // The last event's own id is not ahead: the stream opens (and has nothing to replay).
+    const atHead = listen(`${gw.url}/v1/events`, household, { 'last-event-id': settled.id as string });
+    await atHead.opened;
+    expect(atHead.status).toBe(200);
+    atHead.close();
+  });
+
+  it('when a market with open orders is cancelled, then market.cancelled and one order.cancelled per voided order, owner-less, to households too', async () => {
+    await api(gw, 'POST', '/v1/markets', ADMIN, { id: 'm-void', deliveryStart: '2026-06-21T14:00:00Z', gridBuyPrice: 130000, gridSellPrice: 40000 });
+    await api(gw, 'POST', '/v1/markets/m-void/open', ADMIN);
+    const a = await api(gw, 'POST', '/v1/markets/m-void/orders', household, { side: 'sell', energyWh: 500 });
+    const b = await api(gw, 'POST', '/v1/markets/m-void/orders', neighbour, { side: 'buy', energyWh: 800 });
+    const stream = listen(`${gw.url}/v1/events`, household);
+    await stream.opened;
+    await api(gw, 'POST', '/v1/markets/m-void/cancel', ADMIN);
+    await until(() => stream.events.filter((e) => e.event === 'order.cancelled').length === 2, 'two order.cancelled');
+    expect(stream.events.map((e) => e.event)).toEqual(['market.cancelled', 'order.cancelled', 'order.cancelled']);
+    expect(new Set(stream.events.map((e) => e.id)).size).toBe(1);
+    expect(JSON.parse(stream.events[0]?.data as string)).toEqual(expect.objectContaining({ id: 'm-void', status: 'cancelled' }));
+    const voided = stream.events.slice(1).map((e) => JSON.parse(e.data as string));
+    expect(voided.map((o) => o.orderId).sort()).toEqual([a.body.id, b.body.id].sort());
+    for (const o of voided) {
+      expect(o).toEqual(expect.objectContaining({ marketId: 'm-void', status: 'cancelled' }));
+      expect(o).not.toHaveProperty('participantId');
+    }
     stream.close();
   });
 

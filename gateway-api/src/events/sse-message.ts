@@ -30,13 +30,35 @@ export function visibleTo(principal: Principal, e: LedgerEvent): boolean {
   return principal.role === 'na' || e.name.startsWith('market.') || e.name.startsWith('order.');
 }
 
+interface CancelledMarket {
+  market: unknown;
+  voidedOrders: unknown[];
+}
+
+function isCancelledMarket(payload: unknown): payload is CancelledMarket {
+  const p = payload as Partial<CancelledMarket> | null;
+  return typeof p === 'object' && p !== null && 'market' in p && Array.isArray(p.voidedOrders);
+}
+
 /**
- * Fabric keeps one chaincode event per transaction, so the close transaction emits
- * `market.closed` carrying the settlement summary; api.md also announces
- * `market.settled`, which the gateway derives from it (same id, same data).
+ * Fabric keeps one chaincode event per transaction, so a transaction that means
+ * several things carries them in one payload and the gateway announces each (all
+ * with the transaction's id, so a client resuming after it has seen them all):
+ * - the clearing emits `market.closed` with the settlement summary; api.md also
+ *   announces `market.settled` (same data);
+ * - a market's cancellation emits `market.cancelled` with `{market, voidedOrders}`:
+ *   announced as `market.cancelled` (data: the market, as before) and one
+ *   `order.cancelled` per voided order (data: that order's owner-less view).
  */
 export function toSseMessages(e: LedgerEvent): SseMessage[] {
   const id = eventId(e);
+  if (e.name === 'market.cancelled' && isCancelledMarket(e.payload)) {
+    const { market, voidedOrders } = e.payload;
+    return [
+      { id, event: 'market.cancelled', data: JSON.stringify(market) },
+      ...voidedOrders.map((order) => ({ id, event: 'order.cancelled', data: JSON.stringify(order) })),
+    ];
+  }
   const data = JSON.stringify(e.payload ?? null);
   const messages: SseMessage[] = [{ id, event: e.name, data }];
   if (e.name === 'market.closed') messages.push({ id, event: 'market.settled', data });

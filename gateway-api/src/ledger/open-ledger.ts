@@ -28,7 +28,10 @@ export async function openLedger(config: GatewayConfig): Promise<OpenedLedger> {
   if (config.ledger === 'embedded') {
     const ca = await loadOrCreateEmbeddedCa(config.dataDir);
     // The ledger keeps its store in DATA_DIR/ledger and trusts only identities from this CA, like an MSP.
-    const ledger = await createEmbeddedLedger({ dataDir: config.dataDir, trustedCas: [ca.certificate] });
+    const embedded = await createEmbeddedLedger({ dataDir: config.dataDir, trustedCas: [ca.certificate] });
+    const ledger: Ledger = embedded;
+    // One transaction per block: the block height is the last block's number.
+    ledger.lastBlock ??= async () => embedded.blockHeight;
     return { ledger, ca, mspId: EMBEDDED_MSP_ID, naAttribute: DEFAULT_NA_ATTRIBUTE };
   }
   const profile = await readConnectionProfile(config.fabricConnection);

@@ -74,6 +74,12 @@ export interface Ledger {
    * absent). The iterator ends when `signal` aborts.
    */
   events(identity: LedgerIdentity, after: EventCheckpoint | undefined, signal: AbortSignal): AsyncIterable<LedgerEvent>;
+  /**
+   * The number of the last committed block, when the ledger can tell (the embedded
+   * ledger always; a Fabric adapter may not). The event stream uses it to refuse a
+   * Last-Event-ID from the future instead of waiting for it forever.
+   */
+  lastBlock?(): Promise<bigint>;
   /** Whether the ledger answers now. */
   ready(): Promise<boolean>;
   close(): Promise<void>;

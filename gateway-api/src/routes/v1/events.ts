@@ -1,10 +1,14 @@
 /**
  * GET /v1/events: the ledger's events as text/event-stream. Each connection follows
  * the ledger from now, or from just after Last-Event-ID when the client reconnects.
+ * A Last-Event-ID beyond the ledger's last block names no event this ledger has
+ * given (another ledger's, or a typo): 400, rather than a stream that waits for a
+ * block that may never come; the client reconnects without it.
  */
 import { Type } from '@sinclair/typebox';
 import type { RoutesPlugin } from '../../type-provider';
 import { principalOf } from '../../plugins/app/auth';
+import { ApiError } from '../../errors/api-error';
 import { problems } from '../../schemas/common';
 import { EVENT_ID_PATTERN, parseEventId, toSseMessages, visibleTo, type SseMessage } from '../../events/sse-message';
 
@@ -31,6 +35,16 @@ const eventRoutes: RoutesPlugin = async (app) => {
       // EventSource sends Last-Event-ID itself on reconnect; the query form serves clients that cannot set headers.
       const after = parseEventId(request.headers['last-event-id'] ?? request.query.lastEventId);
       const { ledger, identities } = app.gateway;
+      const height = after && ledger.lastBlock ? await ledger.lastBlock() : undefined;
+      if (after && height !== undefined && after.blockNumber > height) {
+        const path = request.headers['last-event-id'] !== undefined ? '/headers/last-event-id' : '/querystring/lastEventId';
+        throw new ApiError(
+          400,
+          'LAST_EVENT_ID_AHEAD',
+          `Last-Event-ID names block ${after.blockNumber}, but the ledger's last block is ${height}; reconnect without it to follow from now`,
+          [{ path, message: `is beyond the ledger's last block (${height})` }],
+        );
+      }
       await reply.sse(async function* (signal): AsyncIterable<SseMessage> {
         for await (const event of ledger.events(identities.na, after, signal)) {
           if (visibleTo(principal, event)) yield* toSseMessages(event);
