@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Installs the npm workspaces from package-lock.json when node_modules is missing or
 # stale (a fresh clone, or the lock changed), then compiles the TypeScript projects.
+#
+# The build needs the dev dependencies (tsc above all) whatever NODE_ENV says:
+# NODE_ENV=production makes npm omit them, so the install asks for them explicitly,
+# and an install that lacks tsc (one made by plain `npm ci` under NODE_ENV=production)
+# counts as stale. tsc is run from node_modules, never fetched by npx.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -10,10 +15,11 @@ exec 9>.cache/npm-install.lock
 flock 9
 stamp="node_modules/.ecch-lock-sha256"
 want="$(sha256sum package-lock.json | cut -d' ' -f1)"
-if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
-  echo "[setup] installing npm packages (npm ci) ..."
-  npm ci --no-audit --no-fund --loglevel=error
+tsc="node_modules/.bin/tsc"
+if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" || ! -x "$tsc" ]]; then
+  echo "[setup] installing npm packages (npm ci, dev dependencies included) ..."
+  npm ci --include=dev --no-audit --no-fund --loglevel=error
   echo "$want" > "$stamp"
 fi
 echo "[setup] compiling TypeScript (tsc -b) ..."
-npx tsc -b
+"$tsc" -b
