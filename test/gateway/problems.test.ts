@@ -42,6 +42,12 @@ describe('Fastify\'s own refusals are problems with stable codes', () => {
     }
   });
 
+  it('when a path parameter is longer than any id could be, then 414 URI_TOO_LONG', async () => {
+    expectProblem(await inject('GET', `/v1/markets/${'m'.repeat(101)}`, asNa), 414, 'URI_TOO_LONG');
+    // Within Fastify's limit but beyond the id rule: the schema names it.
+    expectProblem(await inject('GET', `/v1/markets/${'m'.repeat(65)}`, asNa), 400, 'VALIDATION_FAILED');
+  });
+
   it('when the body is not JSON, is empty, or carries __proto__, then 400 MALFORMED_BODY', async () => {
     const json = { ...asNa, 'content-type': 'application/json' };
     expectProblem(await inject('POST', '/v1/markets', json, '{nope'), 400, 'MALFORMED_BODY');

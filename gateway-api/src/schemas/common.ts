@@ -71,6 +71,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'no such resource (or its parent does not exist)',
   409: 'refused by the current state (lifecycle, duplicate, not open, overlapping market, ...)',
   413: 'the body, or an argument the ledger limits, is too large',
+  414: 'a path parameter is far longer than any valid one',
   415: 'the body is not application/json',
   422: 'refused by a business rule (limit outside [S, B], energy out of range, reused idempotency key, ...)',
   429: 'too many requests; retry after the time in the retry-after header',
