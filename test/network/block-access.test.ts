@@ -44,10 +44,10 @@ const tag = runTag('b');
 const household = `${tag}-h1`;
 const M = `${tag}-m1`;
 
-/** A delivery hour 30 to 230 days ahead: inside the chaincode's horizon, unlikely to overlap another suite's market. */
+/** A delivery hour 1000 to 2000 days back: inside the chaincode's horizon, in a range no other suite uses. */
 function freeDeliveryStart(): string {
   const hour = 3_600_000;
-  return new Date((Math.floor(Date.now() / hour) + 24 * 30 + randomInt(24 * 200)) * hour).toISOString().replace('.000Z', 'Z');
+  return new Date((Math.floor(Date.now() / hour) - 24 * 1000 - randomInt(24 * 1000)) * hour).toISOString().replace('.000Z', 'Z');
 }
 
 let release: (() => Promise<void>) | undefined;

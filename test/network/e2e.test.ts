@@ -4,7 +4,8 @@
  * Community CA, a whole market cycle whose every figure equals the embedded ledger's
  * for the same requests and the worked example of market-rules.md §8, authorisation
  * enforced by the chaincode itself, idempotent retries (also across a gateway
- * restart), and a transaction above gRPC's default 4 MiB message limit.
+ * restart), and an argument above gRPC's default 4 MiB message limit (refused by the
+ * chaincode's input limits, not by gRPC).
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -399,18 +400,16 @@ describe('idempotent retries', () => {
 });
 
 describe('message size', () => {
-  it('when a transaction is above gRPC’s default 4 MiB (as a 10,000-order close is), then the adapter endorses, orders and commits it', async () => {
+  it('when an argument is above gRPC’s default 4 MiB, then the adapter carries it to the peers and the chaincode refuses it by name (INPUT_TOO_LARGE)', async () => {
     const M4 = `${tag}-m4`;
     await openMarket(fabric, M4, '2026-06-21T13:00:00Z');
-    // JSON allows any whitespace: a 6 MiB argument the chaincode accepts. The Gateway's
-    // endorse answer carries the prepared transaction, arguments included (> 6 MiB).
+    // JSON allows any whitespace: a valid order padded to 6 MiB. The adapter's gRPC limits
+    // (MAX_MESSAGE_BYTES) let it reach the endorsing peers, whose chaincode limits argument
+    // bytes (chaincode/src/contracts/ecch-contract.ts): the refusal is the chaincode's, not gRPC's.
     const padded = `{"side":"sell","energyWh":1234${' '.repeat(6 * 1024 * 1024)}}`;
-    const placed = JSON.parse(
-      await fabric.app.gateway.ledger.submit(await fabric.identityOf(h5), { contract: 'orders', transaction: 'Place', args: [M4, padded] }),
-    );
-    expect(placed).toEqual(expect.objectContaining({ created: true, order: expect.objectContaining({ participantId: h5, energyWh: 1234 }) }));
-    const stored = await fabric.call('GET', `/v1/markets/${M4}/orders/${placed.order.id}`, ADMIN);
-    expect(stored.body).toEqual(placed.order);
+    const placing = fabric.app.gateway.ledger.submit(await fabric.identityOf(h5), { contract: 'orders', transaction: 'Place', args: [M4, padded] });
+    await expect(placing).rejects.toBeInstanceOf(LedgerRefusal);
+    await expect(placing).rejects.toMatchObject({ code: 'INPUT_TOO_LARGE', message: expect.stringMatching(/argument 2 is \d+ bytes/) });
   });
 });
 

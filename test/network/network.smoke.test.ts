@@ -6,7 +6,7 @@
  * configuration files.
  */
 import { execFileSync } from 'node:child_process';
-import { createPrivateKey, randomUUID } from 'node:crypto';
+import { createPrivateKey, randomInt, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { connect, Contract, Gateway, Identity, Network, Signer, signers } from '@hyperledger/fabric-gateway';
@@ -208,8 +208,13 @@ describe('endorsement policy in force', () => {
 
   afterAll(() => closeSession(na));
 
-  const market = (id: string): string =>
-    JSON.stringify({ id, deliveryStart: '2031-06-01T10:00:00Z', gridBuyPrice: 130000, gridSellPrice: 50000 });
+  // A delivery hour 2000 to 3000 days back: inside the chaincode's horizon (up to 3660 days
+  // back), in a range no other suite uses, so it overlaps no other market.
+  const hour = 3_600_000;
+  const market = (id: string): string => {
+    const deliveryStart = new Date((Math.floor(Date.now() / hour) - 24 * (2000 + randomInt(1000)) - randomInt(24)) * hour).toISOString().replace('.000Z', 'Z');
+    return JSON.stringify({ id, deliveryStart, gridBuyPrice: 130000, gridSellPrice: 50000 });
+  };
 
   it('when the NA creates a market, then the transaction is valid, endorsed by both orgs, and both peers store the same bytes', async () => {
     const id = `smoke-${randomUUID().slice(0, 8)}`;
