@@ -18,6 +18,8 @@ const eventRoutes: RoutesPlugin = async (app) => {
   app.get(
     '/events',
     {
+      // A HEAD of an endless stream would never end: HEAD is 405 here.
+      exposeHeadRoute: false,
       config: { access: 'any' },
       schema: {
         tags: ['events'],
