@@ -94,7 +94,7 @@ export async function walkRange<T>(ctx: Context, start: string, end: string, vis
     const { iterator, metadata } = await ctx.stub.getStateByRangeWithPagination(start, end, MAX_PAGE_SIZE, bookmark);
     const seen = await drain(iterator, (kv) => fromBytes<T>(kv.value));
     seen.forEach(visit);
-    if (seen.length === 0 || !metadata.bookmark || metadata.bookmark === bookmark) return;
+    if (seen.length === 0 || !metadata?.bookmark || metadata.bookmark === bookmark) return;
     bookmark = metadata.bookmark;
   }
 }
@@ -103,7 +103,7 @@ export async function walkRange<T>(ctx: Context, start: string, end: string, vis
 export async function rangePage<T>(ctx: Context, start: string, end: string, pageSize: number, bookmark: string): Promise<Page<T>> {
   const { iterator, metadata } = await ctx.stub.getStateByRangeWithPagination(start, end, pageSize, bookmark);
   const items = await drain(iterator, (kv) => fromBytes<T>(kv.value));
-  return { items, bookmark: metadata.bookmark ?? '' };
+  return { items, bookmark: metadata?.bookmark ?? '' };
 }
 
 export interface Page<T> {
@@ -132,7 +132,7 @@ export async function scanPage<T>(
   const items = await drain(iterator, (kv) => fromBytes<T>(kv.value));
   // Fabric's bookmark is the key after the page, "" when there is none. A page can be
   // shorter than asked (the peer caps it at its query limit) and still have a next one.
-  return { items, bookmark: metadata.bookmark ?? '' };
+  return { items, bookmark: metadata?.bookmark ?? '' };
 }
 
 /** One page of an index under a partial key: each record's key attributes. */
@@ -145,7 +145,7 @@ export async function indexPage(
 ): Promise<Page<string[]>> {
   const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(type, parts, pageSize, bookmark);
   const items = await drain(iterator, (kv) => ctx.stub.splitCompositeKey(kv.key).attributes);
-  return { items, bookmark: metadata.bookmark ?? '' };
+  return { items, bookmark: metadata?.bookmark ?? '' };
 }
 
 /** Index keys carry no value; Fabric treats an empty value as a delete, so they hold one byte. */

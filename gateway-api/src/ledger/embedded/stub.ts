@@ -167,7 +167,9 @@ export class EmbeddedStub {
     const items = await this.range(from, end, pageSize + 1);
     const next = items.length > pageSize ? items[pageSize].key : '';
     const page = items.slice(0, pageSize);
-    return { iterator: new ListIterator(page), metadata: { fetchedRecordsCount: page.length, bookmark: next } };
+    // A peer sends no metadata for an empty page (proto3 drops the all-default message), so fabric-shim hands back none.
+    const metadata = page.length === 0 && next === '' ? undefined : { fetchedRecordsCount: page.length, bookmark: next };
+    return { iterator: new ListIterator(page), metadata };
   }
 
   async getStateByRangeWithPagination(startKey: string, endKey: string, pageSize: number, bookmark = '') {
