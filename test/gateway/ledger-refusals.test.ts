@@ -5,6 +5,8 @@
  * 404; overlapping markets 409; a delivery start beyond the horizon 422; and every
  * new chaincode code has the status of the design (errors/ledger-status.ts).
  */
+// Before the chaincode package: it logs every contract decorator at import otherwise.
+import '@ecch/gateway-api/ledger/embedded/shim-logging';
 import type { FastifyInstance } from 'fastify';
 import { ERROR_CODES } from '@ecch/chaincode';
 import { LEDGER_STATUS } from '@ecch/gateway-api/errors/ledger-status';
