@@ -18,9 +18,10 @@ export function testCa(): Promise<CertificateAuthority> {
   return sharedCa;
 }
 
-export async function newIdentity(label: string, attrs?: Record<string, string>): Promise<LedgerIdentity> {
+/** An identity issued by the test CA, claiming `mspId` (the embedded ledger checks only the CA). */
+export async function newIdentity(label: string, attrs?: Record<string, string>, mspId: string = MSP): Promise<LedgerIdentity> {
   const issued = await issueIdentity(await testCa(), { commonName: label, attrs });
-  return { label, mspId: MSP, certificate: issued.certificate, privateKey: issued.privateKey };
+  return { label, mspId, certificate: issued.certificate, privateKey: issued.privateKey };
 }
 
 export interface Community {

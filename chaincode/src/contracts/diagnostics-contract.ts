@@ -8,10 +8,9 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { LedgerError } from '../domain/errors';
 import { EcchContract } from './ecch-contract';
 import { canonicalJson } from '../ledger/json';
-import { callerKey, isNa, txTime } from '../ledger/tx';
+import { callerKey, hasRole, isNa, txTime } from '../ledger/tx';
 
-/** The certificate attribute of benchmark identities: only they (and the NA) may write probe keys. */
-export const BENCH_ROLE = { name: 'ecch.role', value: 'bench' } as const;
+
 
 export const PROBE_KEY = 'ecch.probe';
 
@@ -32,8 +31,8 @@ export class DiagnosticsContract extends EcchContract {
   @Transaction()
   @Returns('string')
   public async Touch(ctx: Context): Promise<string> {
-    if (!isNa(ctx) && ctx.clientIdentity.getAttributeValue(BENCH_ROLE.name) !== BENCH_ROLE.value) {
-      throw new LedgerError('FORBIDDEN', `diagnostics:Touch writes state: only identities with ${BENCH_ROLE.name}=${BENCH_ROLE.value} may call it`);
+    if (!isNa(ctx) && !hasRole(ctx, 'bench')) {
+      throw new LedgerError('FORBIDDEN', 'diagnostics:Touch writes state: only benchmark identities (ecch.role=bench) and the NA may call it');
     }
     const at = txTime(ctx);
     await ctx.stub.putState(ctx.stub.createCompositeKey(PROBE_KEY, [callerKey(ctx)]), Buffer.from(canonicalJson({ at })));

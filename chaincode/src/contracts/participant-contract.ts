@@ -9,7 +9,7 @@ import { DWELLING_TYPES, GRID_ACCOUNT, Participant, PARTICIPANT_KINDS, PARTICIPA
 import { canonicalJson } from '../ledger/json';
 import { KEY } from '../ledger/keys';
 import { indexPage, parsePageSize, read, readRequired, remove, scanPage, write, writeIndex } from '../ledger/state';
-import { callerKey, callerParticipant, emit, isNa, requireNa, txTime } from '../ledger/tx';
+import { callerKey, callerParticipant, emit, isNa, requireHouseholdOrg, requireNa, txTime } from '../ledger/tx';
 import { Json, id, int, oneOf, onlyFields, optional, parseObject, text } from '../ledger/validate';
 
 const PROFILE_FIELDS = ['id', 'name', 'kind', 'pvWp', 'batteryWh', 'lot', 'dwelling'] as const;
@@ -69,6 +69,7 @@ export class ParticipantContract extends EcchContract {
     onlyFields(o, [...PROFILE_FIELDS, 'identity'], 'participant');
     const identity = text(o.identity, 'identity', 1024);
     if (!identity.includes('::x509::')) throw new LedgerError('INVALID_ARGUMENT', 'identity must be "<mspId>::x509::<subject>::<issuer>"');
+    requireHouseholdOrg(identity.slice(0, identity.indexOf('::')), 'register a participant');
     return this.create(ctx, parseProfile(o), identity, 'approved', 'participant.registered');
   }
 
@@ -76,6 +77,7 @@ export class ParticipantContract extends EcchContract {
   @Transaction()
   @Returns('string')
   public async Apply(ctx: Context, input: string): Promise<string> {
+    requireHouseholdOrg(ctx.clientIdentity.getMSPID(), 'apply');
     const o = parseObject(input, 'participant');
     onlyFields(o, PROFILE_FIELDS, 'participant');
     return this.create(ctx, parseProfile(o), callerKey(ctx), 'pending', 'participant.applied');

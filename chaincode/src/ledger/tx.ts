@@ -7,6 +7,7 @@ import { LedgerError } from '../domain/errors';
 import { Participant } from '../domain/model';
 import { canonicalJson } from './json';
 import { KEY } from './keys';
+import { HOUSEHOLD_ORGS, ROLE_ATTRIBUTE, ROLES } from './roles';
 import { read } from './state';
 
 /** A protobuf timestamp (seconds as a Long, nanos) as RFC 3339 UTC with milliseconds. */
@@ -25,18 +26,22 @@ export function callerKey(ctx: Context): string {
   return `${ctx.clientIdentity.getMSPID()}::${ctx.clientIdentity.getID()}`;
 }
 
-/**
- * The NA role comes from a certificate attribute, never from an MSP name. The
- * attribute's name and value can be set per deployment through the chaincode
- * process's environment (identical on every peer).
- */
-export function naAttribute(): { name: string; value: string } {
-  return { name: process.env.ECCH_NA_ATTRIBUTE || 'ecch.role', value: process.env.ECCH_NA_VALUE || 'na' };
+/** Whether the caller holds `role`: the attribute, from one of the organisations that role is bound to. */
+export function hasRole(ctx: Context, role: keyof typeof ROLES): boolean {
+  const { value, orgs } = ROLES[role];
+  return (orgs as readonly string[]).includes(ctx.clientIdentity.getMSPID()) && ctx.clientIdentity.getAttributeValue(ROLE_ATTRIBUTE) === value;
 }
 
+/** The NA: `ecch.role=na` on a certificate of an NA organisation (a Grid-org certificate with the attribute is not the NA). */
 export function isNa(ctx: Context): boolean {
-  const { name, value } = naAttribute();
-  return ctx.clientIdentity.getAttributeValue(name) === value;
+  return hasRole(ctx, 'na');
+}
+
+/** Households are bound only to identities of the household organisations. */
+export function requireHouseholdOrg(mspId: string, action: string): void {
+  if (!HOUSEHOLD_ORGS.includes(mspId)) {
+    throw new LedgerError('FORBIDDEN', `${action}: households are identities of ${HOUSEHOLD_ORGS.join(', ')}, not ${mspId}`);
+  }
 }
 
 export function requireNa(ctx: Context, action: string): void {

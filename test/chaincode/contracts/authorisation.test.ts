@@ -40,17 +40,26 @@ describe('authorisation inside the chaincode', () => {
     await expect(c.submit(fake, 'markets', 'Create', marketInput('m1'))).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
-  it('when the NA attribute is configured differently, then that attribute grants the role', async () => {
-    const before = { ...process.env };
-    process.env.ECCH_NA_ATTRIBUTE = 'utility.admin';
-    process.env.ECCH_NA_VALUE = 'true';
-    try {
-      const other = await newIdentity('ops', { 'utility.admin': 'true' });
-      await expect(c.submit(c.na, 'markets', 'Create', marketInput('m1'))).rejects.toMatchObject({ code: 'FORBIDDEN' });
-      await expect(c.submit(other, 'markets', 'Create', marketInput('m1'))).resolves.toMatchObject({ id: 'm1' });
-    } finally {
-      process.env = before;
-    }
+  it('when a Grid-org certificate carries the NA attribute, then it is not the NA: every NA operation is FORBIDDEN', async () => {
+    const gridNa = await newIdentity('grid-admin', { 'ecch.role': 'na' }, 'GridMSP');
+    await expect(c.submit(gridNa, 'markets', 'Create', marketInput('m1'))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const other = await newIdentity('h9');
+    await expect(
+      c.submit(gridNa, 'participants', 'Register', JSON.stringify({ id: 'h9', name: 'H9', kind: 'consumer', identity: identityKey(MSP, other.certificate) })),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(c.evaluate(gridNa, 'accounts', 'GetGrid', '', '')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(c.submit(c.na, 'markets', 'Create', marketInput('m1'))).resolves.toMatchObject({ id: 'm1' });
+  });
+
+  it('when a Grid-org client applies, or the NA registers a household bound to a Grid identity, then FORBIDDEN and no participant', async () => {
+    const gridClient = await newIdentity('grid-client', undefined, 'GridMSP');
+    await expect(c.submit(gridClient, 'participants', 'Apply', JSON.stringify({ id: 'g1', name: 'G1', kind: 'consumer' }))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      c.submit(c.na, 'participants', 'Register', JSON.stringify({ id: 'g2', name: 'G2', kind: 'consumer', identity: identityKey('GridMSP', gridClient.certificate) })),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    for (const id of ['g1', 'g2']) await expect(c.evaluate(c.na, 'participants', 'Get', id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const communityClient = await newIdentity('applicant');
+    await expect(c.submit(communityClient, 'participants', 'Apply', JSON.stringify({ id: 'c1', name: 'C1', kind: 'consumer' }))).resolves.toMatchObject({ status: 'pending' });
   });
 
   describe('with an open market and one order each from h1 and h2', () => {
