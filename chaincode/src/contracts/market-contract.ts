@@ -7,7 +7,7 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { clearMarket } from '../domain/clearing';
 import { LedgerError } from '../domain/errors';
-import { GRID_ACCOUNT, Market, MARKET_STATUSES, MarketResult, Order, SettlementEntry } from '../domain/model';
+import { GRID_ACCOUNT, Market, MARKET_STATUSES, MarketResult, MarketStatus, Order, SettlementEntry } from '../domain/model';
 import { EcchContract } from './ecch-contract';
 import { allocationOf, entryOf, refuseClosedDay, writeEntry } from '../ledger/entries';
 import { canonicalJson } from '../ledger/json';
@@ -39,6 +39,17 @@ function refuseOutOfHorizon(deliveryStart: string, now: string): void {
       `deliveryStart ${deliveryStart} must lie within ${HORIZON_AHEAD_DAYS} days after and ${HORIZON_BEHIND_DAYS} days before now (${now})`,
     );
   }
+}
+
+/** An NA step that only moves a market from one status to the next and stamps when. */
+async function stamp(ctx: Context, marketId: string, action: string, from: MarketStatus, change: Partial<Market>, event: string): Promise<Market> {
+  requireNa(ctx, `${action} markets`);
+  const market = await loadMarket(ctx, marketId);
+  requireStatus(market, [from], action);
+  const next: Market = { ...market, ...change };
+  await saveMarket(ctx, market, next);
+  emit(ctx, event, next);
+  return next;
 }
 
 @Info({ title: 'Markets', description: 'Hourly markets, gate closure, SDR clearing and settlement' })
@@ -84,13 +95,7 @@ export class MarketContract extends EcchContract {
   @Transaction()
   @Returns('string')
   public async Open(ctx: Context, marketId: string): Promise<string> {
-    requireNa(ctx, 'open markets');
-    const market = await loadMarket(ctx, marketId);
-    requireStatus(market, ['scheduled'], 'open');
-    const opened: Market = { ...market, status: 'open', openedAt: txTime(ctx) };
-    await saveMarket(ctx, market, opened);
-    emit(ctx, 'market.opened', opened);
-    return canonicalJson(opened);
+    return canonicalJson(await stamp(ctx, marketId, 'open', 'scheduled', { status: 'open', openedAt: txTime(ctx) }, 'market.opened'));
   }
 
   /**
@@ -101,13 +106,7 @@ export class MarketContract extends EcchContract {
   @Transaction()
   @Returns('string')
   public async GateClose(ctx: Context, marketId: string): Promise<string> {
-    requireNa(ctx, 'close the gate of markets');
-    const market = await loadMarket(ctx, marketId);
-    requireStatus(market, ['open'], 'gate-close');
-    const closed: Market = { ...market, status: 'closed', closedAt: txTime(ctx) };
-    await saveMarket(ctx, market, closed);
-    emit(ctx, 'market.gate-closed', closed);
-    return canonicalJson(closed);
+    return canonicalJson(await stamp(ctx, marketId, 'gate-close', 'open', { status: 'closed', closedAt: txTime(ctx) }, 'market.gate-closed'));
   }
 
   /**
