@@ -103,6 +103,10 @@ describe('OpenAPI and docs', () => {
     const body = doc.paths['/v1/markets'].post.requestBody.content['application/json'].schema;
     expect(body.properties.readingWindowMinutes).toEqual(expect.objectContaining({ type: 'integer', minimum: 0, default: 60 }));
     expect(body.properties.deliveryStart).toEqual(expect.objectContaining({ type: 'string', format: 'date-time' }));
+    // One event of the stream, as OpenAPI 3.0 readers (schemathesis) take a text/event-stream schema.
+    const event = doc.paths['/v1/events'].get.responses['200'].content['text/event-stream'].schema;
+    expect(event).toEqual(expect.objectContaining({ type: 'object', additionalProperties: false }));
+    expect(Object.keys(event.properties).sort()).toEqual(['data', 'event', 'id', 'retry']);
   });
 
   it('when /docs is opened, then Swagger UI is served under a CSP that does not force https', async () => {

@@ -14,6 +14,21 @@ import { EVENT_ID_PATTERN, parseEventId, toSseMessages, visibleTo, type SseMessa
 
 const EventId = Type.String({ pattern: EVENT_ID_PATTERN, description: 'the id of the last event received, `<block>.<txId>`' });
 
+/**
+ * One event of the stream, by its fields (OpenAPI 3.0 has no schema for a stream's
+ * items; readers such as schemathesis take `schema` as one event's). The first one
+ * carries only `retry`; heartbeats are comment lines, not events.
+ */
+const StreamEvent = Type.Object(
+  {
+    id: Type.Optional(Type.String({ pattern: EVENT_ID_PATTERN, description: '`<block>.<txId>`: send back as Last-Event-ID to resume after it' })),
+    event: Type.Optional(Type.String({ description: 'e.g. market.opened, order.placed, market.settled' })),
+    data: Type.Optional(Type.String({ description: 'the event\'s payload as one line of JSON' })),
+    retry: Type.Optional(Type.Integer({ description: 'reconnection delay in ms' })),
+  },
+  { additionalProperties: false, description: 'one server-sent event; the response is an endless sequence of them' },
+);
+
 const eventRoutes: RoutesPlugin = async (app) => {
   app.get(
     '/events',
@@ -27,7 +42,7 @@ const eventRoutes: RoutesPlugin = async (app) => {
         headers: Type.Object({ 'last-event-id': Type.Optional(EventId) }),
         querystring: Type.Object({ lastEventId: Type.Optional(EventId) }, { additionalProperties: false }),
         response: {
-          200: { description: 'an endless event stream', content: { 'text/event-stream': { schema: Type.String() } } },
+          200: { description: 'an endless event stream', content: { 'text/event-stream': { schema: StreamEvent } } },
           ...problems(401, 403),
         },
       },
