@@ -99,8 +99,20 @@ export async function walkRange<T>(ctx: Context, start: string, end: string, vis
   }
 }
 
+/**
+ * A peer starts a paged query at the bookmark, whatever range was asked for, so a
+ * crafted bookmark before the range would read other participants' keys: a bookmark
+ * must lie inside the range it continues.
+ */
+function requireInside(bookmark: string, start: string, end: string): void {
+  if (bookmark !== '' && !(bookmark >= start && bookmark < end)) {
+    throw new LedgerError('INVALID_ARGUMENT', 'bookmark does not continue this list: pass back the bookmark of its previous page');
+  }
+}
+
 /** One page of a simple-key range [start, end) (read-only transactions only). */
 export async function rangePage<T>(ctx: Context, start: string, end: string, pageSize: number, bookmark: string): Promise<Page<T>> {
+  requireInside(bookmark, start, end);
   const { iterator, metadata } = await ctx.stub.getStateByRangeWithPagination(start, end, pageSize, bookmark);
   const items = await drain(iterator, (kv) => fromBytes<T>(kv.value));
   return { items, bookmark: metadata?.bookmark ?? '' };
@@ -120,6 +132,12 @@ export function parsePageSize(raw: string | undefined): number {
   return n;
 }
 
+/** A bookmark of a partial-key query is a key under that partial key. */
+function requirePrefix(ctx: Context, type: KeyType, parts: string[], bookmark: string): void {
+  const prefix = key(ctx, type, parts);
+  requireInside(bookmark, prefix, `${prefix}\u{10FFFF}`);
+}
+
 /** One page of records under a partial key (read-only transactions only, as in Fabric). */
 export async function scanPage<T>(
   ctx: Context,
@@ -128,6 +146,7 @@ export async function scanPage<T>(
   pageSize: number,
   bookmark: string,
 ): Promise<Page<T>> {
+  requirePrefix(ctx, type, parts, bookmark);
   const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(type, parts, pageSize, bookmark);
   const items = await drain(iterator, (kv) => fromBytes<T>(kv.value));
   // Fabric's bookmark is the key after the page, "" when there is none. A page can be
@@ -143,6 +162,7 @@ export async function indexPage(
   pageSize: number,
   bookmark: string,
 ): Promise<Page<string[]>> {
+  requirePrefix(ctx, type, parts, bookmark);
   const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(type, parts, pageSize, bookmark);
   const items = await drain(iterator, (kv) => ctx.stub.splitCompositeKey(kv.key).attributes);
   return { items, bookmark: metadata?.bookmark ?? '' };

@@ -90,6 +90,17 @@ describe('authorisation inside the chaincode', () => {
       await expect(c.submit(c.na, 'orders', 'Amend', 'm1', o1, JSON.stringify({ energyWh: 5 }))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     });
 
+    it('when h2 crafts a bookmark pointing before its own list, then the chaincode refuses it instead of reading h1\'s keys', async () => {
+      // A peer starts a paged query at the bookmark, whatever range was asked for.
+      const h1Orders = '\u0000ecch.porder\u0000h1\u0000';
+      await expect(c.evaluate(h2, 'orders', 'ListMine', '', '10', h1Orders)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      await expect(c.evaluate(h2, 'orders', 'ListMine', 'm1', '10', h1Orders)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      await c.close('m1');
+      await expect(c.evaluate(h2, 'accounts', 'Get', 'h2', '10', 'ecch.entry~h1~')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      const mine = await c.evaluate<{ items: { participantId: string }[] }>(h2, 'orders', 'ListMine', '', '10', '');
+      expect(mine.items.map((o) => o.participantId)).toEqual(['h2']);
+    });
+
     it('when h2 reads h1\'s order or account, then FORBIDDEN; the NA may', async () => {
       await expect(c.evaluate(h2, 'orders', 'Get', 'm1', o1)).rejects.toMatchObject({ code: 'FORBIDDEN' });
       await expect(c.evaluate(h2, 'accounts', 'Get', 'h1', '', '')).rejects.toMatchObject({ code: 'FORBIDDEN' });

@@ -163,7 +163,8 @@ export class EmbeddedStub {
     this.writeSet.paginated = true;
     // A peer returns at most totalQueryLimit records per page, whatever was asked.
     const pageSize = Math.min(requested, this.totalQueryLimit);
-    const from = bookmark && bookmark > start ? bookmark : start;
+    // As a peer does: a bookmark replaces the start key, wherever it lies (the chaincode checks it).
+    const from = bookmark || start;
     const items = await this.range(from, end, pageSize + 1);
     const next = items.length > pageSize ? items[pageSize].key : '';
     const page = items.slice(0, pageSize);
