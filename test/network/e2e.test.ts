@@ -136,7 +136,7 @@ async function marketCycle(gw: TestGateway): Promise<Cycle> {
   return { steps, tokens, identities, orderLabels };
 }
 
-const VOLATILE = new Set(['createdAt', 'updatedAt', 'registeredAt', 'openedAt', 'closedAt', 'at', 'requestId']);
+const VOLATILE = new Set(['createdAt', 'updatedAt', 'registeredAt', 'openedAt', 'closedAt', 'settledAt', 'at', 'requestId']);
 
 /** Ids → labels, timestamps and request ids dropped, arrays in a canonical order. */
 function normalise(value: unknown, labels: Map<string, string>): unknown {
