@@ -22,7 +22,7 @@ import strictInput from './plugins/app/strict-input';
 import healthRoutes from './routes/health';
 import v1Routes from './routes/v1';
 import { Problem } from './schemas/common';
-import { isInstant } from './schemas/formats';
+import { isDay, isInstant } from './schemas/formats';
 import type { TypeBoxTypeProvider } from './type-provider';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -49,7 +49,7 @@ export async function createApp(config: GatewayConfig): Promise<FastifyInstance>
     ajv: {
       customOptions: { removeAdditional: false, allErrors: true, coerceTypes: false },
       // After ajv-formats: `date-time` means a real UTC calendar instant (schemas/formats.ts).
-      onCreate: (ajv) => ajv.addFormat('date-time', { type: 'string', validate: isInstant }),
+      onCreate: (ajv) => ajv.addFormat('date-time', { type: 'string', validate: isInstant }).addFormat('date', { type: 'string', validate: isDay }),
     },
     // Fastify's own answers are problems too: an undecodable URL, a request the HTTP parser refuses.
     frameworkErrors,

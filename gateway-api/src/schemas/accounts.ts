@@ -4,6 +4,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { Instant, Money, PageQuery, Bookmark, Price } from './common';
+import { DAY_PATTERN } from './formats';
 
 export const SettlementEntry = Type.Object({
   kind: Type.Union([Type.Literal('market'), Type.Literal('auction'), Type.Literal('imbalance')], {
@@ -42,3 +43,23 @@ export const Account = Type.Object({
 });
 
 export const AccountQuery = Type.Object(PageQuery, { additionalProperties: false });
+
+export const StatementsBody = Type.Object(
+  {
+    through: Type.String({ format: 'date', pattern: DAY_PATTERN, description: 'the last day (UTC) the statements cover; a day before today' }),
+  },
+  { additionalProperties: false },
+);
+
+export const WrittenStatement = Type.Object({
+  accountId: Type.String(),
+  through: Type.String({ pattern: DAY_PATTERN }),
+  balance: Money,
+  entries: Type.Integer({ minimum: 0, description: 'how many entries the balance sums, over all statements' }),
+  at: Instant,
+});
+
+export const StatementsResult = Type.Object({
+  through: Type.String({ pattern: DAY_PATTERN }),
+  statements: Type.Array(WrittenStatement, { description: 'the grid first, then every participant in id order' }),
+});

@@ -25,3 +25,10 @@ export function isInstant(value: string): boolean {
   const days = month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number);
   return day >= 1 && day <= days;
 }
+
+/** A UTC calendar day, `YYYY-MM-DD`, that exists (registered as ajv's `date`). */
+export const DAY_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
+
+export function isDay(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && isInstant(`${value}T00:00:00Z`);
+}

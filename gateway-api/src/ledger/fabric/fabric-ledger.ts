@@ -10,8 +10,11 @@ import '../embedded/shim-logging';
 import { promises as fs } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { CommitError, GatewayError, StatusCode, type ChaincodeEvent, type Checkpoint, type Status } from '@hyperledger/fabric-gateway';
+import { loadCaFromFiles } from '../../identity/ca-store';
+import { issueIdentity } from '../../identity/issuer';
 import type { EventCheckpoint, Ledger, LedgerEvent, LedgerIdentity, TransactionCall } from '../port';
 import type { ConnectionProfile } from './connection-profile';
+import { chainHeight } from './chain-info';
 import { toLedgerError } from './errors';
 import { GatewayPool, type Deadlines } from './gateway-pool';
 import { refusedOnlyByOtherOrgs, retryReadConflicts, retryWithin } from './retry';
@@ -27,7 +30,8 @@ const decoder = new TextDecoder();
  * gRPC message limit in both directions, as the peers' own (core.yaml
  * peer.maxRecvMsgSize / maxSendMsgSize, 100 MiB). grpc-js receives at most 4 MiB by
  * default, and the Gateway's answer to endorsing a market close carries the whole
- * prepared transaction (result + write set): several MB for 10,000 orders.
+ * prepared transaction (result + write set): ≈ 7 MB for the largest clearing, 10,000
+ * orders (bench/results/close.md).
  */
 export const MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
 
@@ -60,6 +64,7 @@ class FabricLedger implements Ledger {
   readonly kind = 'fabric' as const;
   private readonly pool: GatewayPool;
   private readonly inFlight = new Semaphore(MAX_IN_FLIGHT);
+  private observer?: Promise<LedgerIdentity>;
 
   constructor(
     private readonly client: grpc.Client,
@@ -142,6 +147,42 @@ class FabricLedger implements Ledger {
       signal.removeEventListener('abort', onAbort);
       stream.close();
     }
+  }
+
+  /**
+   * The number of the last block the gateway's peer has committed: qscc GetChainInfo
+   * (the height, which counts block 0) minus one. The peer answers it to any member
+   * of the channel (configtx.yaml's ACL for qscc/GetChainInfo: the height and the
+   * last hashes, no transaction content); every other qscc function stays for peers
+   * and admins. Asked as the adapter's own observer identity (below), so the port
+   * needs no identity for it.
+   */
+  async lastBlock(): Promise<bigint> {
+    try {
+      const identity = await this.observerIdentity();
+      const qscc = this.pool.get(identity).getNetwork(this.profile.channel).getContract('qscc');
+      const info = await this.inFlight.run(() => qscc.evaluateTransaction('GetChainInfo', this.profile.channel));
+      return chainHeight(info) - 1n;
+    } catch (err) {
+      throw toLedgerError(err);
+    }
+  }
+
+  /**
+   * A client identity of the gateway's organisation, issued once per process from the
+   * org CA the connection file names (the CA the gateway issues every household and
+   * the NA from), with no attributes: the chaincode grants it nothing, it is never
+   * stored, and it only reads the chain height.
+   */
+  private observerIdentity(): Promise<LedgerIdentity> {
+    this.observer ??= (async () => {
+      const ca = await loadCaFromFiles(this.profile.ca.certificate, this.profile.ca.privateKey);
+      const issued = await issueIdentity(ca, { commonName: 'ecch-gateway-observer' });
+      return { label: 'observer', mspId: this.profile.mspId, ...issued };
+    })();
+    // A failed issue (an unreadable CA file) is tried again on the next call.
+    this.observer.catch(() => (this.observer = undefined));
+    return this.observer;
   }
 
   ready(): Promise<boolean> {

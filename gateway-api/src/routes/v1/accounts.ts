@@ -2,7 +2,7 @@
 import type { RoutesPlugin } from '../../type-provider';
 import { principalOf } from '../../plugins/app/auth';
 import { IdParams, problems } from '../../schemas/common';
-import { Account, AccountQuery } from '../../schemas/accounts';
+import { Account, AccountQuery, StatementsBody, StatementsResult } from '../../schemas/accounts';
 import * as accounts from '../../services/accounts';
 
 const tags = ['accounts'];
@@ -30,6 +30,20 @@ const accountRoutes: RoutesPlugin = async (app) => {
       schema: { tags, summary: 'The grid utility\'s account', querystring: AccountQuery, response: { 200: Account, ...problems(401, 403) } },
     },
     async (request) => accounts.grid(app.gateway, request.query),
+  );
+
+  app.post(
+    '/accounts/statements',
+    {
+      config: { access: 'na' },
+      schema: {
+        tags,
+        summary: 'Statements through a past day for the grid and every participant: later balances sum only the entries after them',
+        body: StatementsBody,
+        response: { 200: StatementsResult, ...problems(401, 403, 409, 422) },
+      },
+    },
+    async (request) => accounts.writeStatements(app.gateway, request.body.through),
   );
 };
 
