@@ -206,7 +206,15 @@ function commitError(status: Status): CommitError {
   });
 }
 
+/**
+ * The port's position (the next event is after this one) as fabric-gateway's Checkpoint
+ * (the block the next event is in, and the last transaction delivered from it): after
+ * transaction T of block N is block N after T; after block N as a whole (an id without a
+ * transaction, e.g. a Last-Event-ID of just a block number) is block N + 1, as on the
+ * embedded ledger.
+ */
 function toCheckpoint(after: EventCheckpoint): Checkpoint {
+  if (after.txId === undefined) return { getBlockNumber: () => after.blockNumber + 1n, getTransactionId: () => undefined };
   return { getBlockNumber: () => after.blockNumber, getTransactionId: () => after.txId };
 }
 
