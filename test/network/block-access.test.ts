@@ -5,7 +5,9 @@
  * and admins may read blocks; a household's client identity (the certificate the
  * gateway issued it at registration) and the NA's (also a client) are refused every
  * way of getting one: qscc, the peers' Deliver service (full blocks, blocks with private
- * data, filtered blocks) and the orderers' Deliver service. The household still
+ * data, filtered blocks) and the orderers' Deliver service; of qscc, clients may read only
+ * the chain height (GetChainInfo: no transaction content), which the gateway needs to refuse
+ * an SSE Last-Event-ID beyond the last block. The household still
  * evaluates, submits and learns its commit status, and the chaincode's events still
  * reach the gateway's SSE stream and the household.
  */
@@ -18,6 +20,7 @@ import type { LedgerIdentity } from '@ecch/gateway-api/ledger/port';
 import {
   acquireNetworkLock,
   adminOf,
+  chainHeight,
   loadConnection,
   openSession,
   peerNodeIdentity,
@@ -139,15 +142,19 @@ describe('a household without blocks', () => {
 
 // ------------------------------------------------------------------ qscc
 
-/** Each qscc function with arguments that name something that exists (the household's own transaction and its block). */
-async function qsccCalls(): Promise<{ fn: string; args: (string | Uint8Array)[] }[]> {
+/**
+ * Each qscc function with arguments that name something that exists (the household's own
+ * transaction and its block). `members`: open to every channel member, clients included
+ * (GetChainInfo: the height and the last block hashes, no transaction content).
+ */
+async function qsccCalls(): Promise<{ fn: string; args: (string | Uint8Array)[]; members?: true }[]> {
   const admin = session('peer0.community', adminOf(conn, 'peer0.community'));
   const block = common.Block.deserializeBinary(
     await admin.network.getContract('qscc').evaluateTransaction('GetBlockByNumber', conn.channel, placed.blockNumber.toString()),
   );
   const hash = blockHash(block.getHeader()!);
   return [
-    { fn: 'GetChainInfo', args: [conn.channel] },
+    { fn: 'GetChainInfo', args: [conn.channel], members: true },
     { fn: 'GetBlockByNumber', args: [conn.channel, placed.blockNumber.toString()] },
     { fn: 'GetBlockByHash', args: [conn.channel, hash] },
     { fn: 'GetTransactionByID', args: [conn.channel, placed.txId] },
@@ -171,16 +178,16 @@ function blockHash(header: common.BlockHeader): Uint8Array {
 }
 
 describe('qscc', () => {
-  it('when each identity calls every qscc function on each peer, then clients are refused (access denied) and peers and admins get the block', async () => {
+  it('when each identity calls every qscc function on each peer, then clients are refused blocks and transactions (access denied), get the chain height, and peers and admins get everything', async () => {
     const calls = await qsccCalls();
     const outcomes: string[] = [];
     const expected: string[] = [];
     for (const { who, identity, reads } of identities()) {
       for (const peerName of PEERS) {
         const qscc = session(peerName, identity).network.getContract('qscc');
-        for (const { fn, args } of calls) {
+        for (const { fn, args, members } of calls) {
           const label = `${who} ${fn} on ${peerName}`;
-          expected.push(`${label}: ${reads ? 'served' : 'access denied'}`);
+          expected.push(`${label}: ${reads || members ? 'served' : 'access denied'}`);
           try {
             const bytes = await qscc.evaluate(fn, { arguments: args });
             outcomes.push(`${label}: ${bytes.length > 0 ? 'served' : 'empty answer'}`);
@@ -192,6 +199,16 @@ describe('qscc', () => {
       }
     }
     expect(outcomes).toEqual(expected);
+  });
+
+  it('when the gateway’s Fabric adapter is asked for the last block, then it is the height an admin reads, minus one', async () => {
+    const admin = session('peer0.community', adminOf(conn, 'peer0.community'));
+    const before = await chainHeight(admin, conn.channel);
+    const last = await gw.app.gateway.ledger.lastBlock!();
+    const after = await chainHeight(admin, conn.channel);
+    expect(last).toBeGreaterThanOrEqual(before - 1n);
+    expect(last).toBeLessThanOrEqual(after - 1n);
+    expect(last).toBeGreaterThanOrEqual(placed.blockNumber);
   });
 
   it('when an admin reads the household’s block, then it is the block the commit status named, holding the order’s arguments a household must not read', async () => {
