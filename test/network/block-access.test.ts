@@ -11,7 +11,7 @@
  * evaluates, submits and learns its commit status, and the chaincode's events still
  * reach the gateway's SSE stream and the household.
  */
-import { createHash, createPrivateKey, randomInt } from 'node:crypto';
+import { createHash, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { signers } from '@hyperledger/fabric-gateway';
@@ -29,6 +29,7 @@ import {
   type SignerIdentity,
 } from './support/network';
 import {
+  deliveryHour,
   openEventStream,
   openMarket,
   registerHousehold,
@@ -46,12 +47,6 @@ const PEERS = ['peer0.community', 'peer0.grid'];
 const tag = runTag('b');
 const household = `${tag}-h1`;
 const M = `${tag}-m1`;
-
-/** A delivery hour 1000 to 2000 days back: inside the chaincode's horizon, in a range no other suite uses. */
-function freeDeliveryStart(): string {
-  const hour = 3_600_000;
-  return new Date((Math.floor(Date.now() / hour) - 24 * 1000 - randomInt(24 * 1000)) * hour).toISOString().replace('.000Z', 'Z');
-}
 
 let release: (() => Promise<void>) | undefined;
 let dataDir: string | undefined;
@@ -75,7 +70,7 @@ beforeAll(async () => {
   gw = await startTestGateway('fabric', dataDir);
   token = await registerHousehold(gw, household);
   householdIdentity = await gw.identityOf(household);
-  await openMarket(gw, M, freeDeliveryStart());
+  await openMarket(gw, M, deliveryHour());
 });
 
 afterAll(async () => {

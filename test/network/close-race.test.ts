@@ -7,22 +7,14 @@
  * a book nobody can change. Each settled order carries the energy of the last
  * amendment that was accepted.
  */
-import { randomInt } from 'node:crypto';
 import { acquireNetworkLock } from './support/network';
-import { ADMIN, openMarket, registerHousehold, removeDir, runTag, startTestGateway, tempDataDir, type TestGateway } from './support/gateway';
+import { ADMIN, deliveryHours, openMarket, registerHousehold, removeDir, runTag, startTestGateway, tempDataDir, type TestGateway } from './support/gateway';
 
 jest.setTimeout(240_000);
 
 const HOUSEHOLDS = 6;
 const ROUNDS = 3;
 const tag = runTag('r');
-
-/** Delivery hours 240 to 360 days ahead (inside the chaincode's horizon), one per round, none shared with other suites' ranges. */
-function deliveryStarts(count: number): string[] {
-  const hour = 3_600_000;
-  const first = (Math.floor(Date.now() / hour) + 24 * 240 + randomInt(24 * 100)) * hour;
-  return Array.from({ length: count }, (_, i) => new Date(first + i * hour).toISOString().replace('.000Z', 'Z'));
-}
 
 let release: (() => Promise<void>) | undefined;
 let dataDir: string | undefined;
@@ -70,7 +62,8 @@ async function amendUntilRefused(market: string, token: string, a: Amender): Pro
 }
 
 it('when households amend as fast as they can while the NA closes, then the close settles every time with the last accepted amendments', async () => {
-  const starts = deliveryStarts(ROUNDS);
+  // One delivery hour per round, none shared with another market of the network (MARKET_OVERLAP).
+  const starts = deliveryHours(ROUNDS);
   for (let round = 0; round < ROUNDS; round++) {
     const market = `${tag}-m${round}`;
     await openMarket(gw, market, starts[round]);

@@ -16,6 +16,8 @@ import { LedgerRefusal, type LedgerIdentity } from '@ecch/gateway-api/ledger/por
 import { acquireNetworkLock, loadConnection, openSession, text } from './support/network';
 import {
   ADMIN,
+  deliveryHour,
+  openEventStream,
   openMarket,
   removeDir,
   runTag,
@@ -33,6 +35,8 @@ const tag = runTag('e');
 const H = [1, 2, 3, 4, 5].map((n) => `${tag}-h${n}`);
 const [h1, h2, h3, h4, h5] = H;
 const M1 = `${tag}-m1`;
+/** M1's delivery hour, the same on both ledgers (their replies are compared). */
+const M1_START = deliveryHour();
 
 // ------------------------------------------------------------------ the script
 
@@ -102,7 +106,7 @@ async function marketCycle(gw: TestGateway): Promise<Cycle> {
     steps[`register ${i + 1}`].body = participant;
     identities[id] = identity;
   }
-  record('create', await gw.call('POST', '/v1/markets', ADMIN, { id: M1, deliveryStart: '2026-06-21T10:00:00Z', gridBuyPrice: 130000, gridSellPrice: 40000 }));
+  record('create', await gw.call('POST', '/v1/markets', ADMIN, { id: M1, deliveryStart: M1_START, gridBuyPrice: 130000, gridSellPrice: 40000 }));
   record('open', await gw.call('POST', `/v1/markets/${M1}/open`, ADMIN));
 
   const orders = `/v1/markets/${M1}/orders`;
@@ -321,7 +325,7 @@ describe('authorisation by the chaincode', () => {
   let h1Order: { id: string; revision: number; energyWh: number };
 
   beforeAll(async () => {
-    await openMarket(fabric, M2, '2026-06-21T11:00:00Z');
+    await openMarket(fabric, M2, deliveryHour());
     const r = await fabric.call('POST', `/v1/markets/${M2}/orders`, onFabric.tokens[h1], { side: 'sell', energyWh: 1500 });
     expect(r.status).toBe(201);
     h1Order = r.body;
@@ -372,7 +376,7 @@ describe('idempotent retries', () => {
   let first: Reply;
 
   beforeAll(async () => {
-    await openMarket(fabric, M3, '2026-06-21T12:00:00Z');
+    await openMarket(fabric, M3, deliveryHour());
   });
 
   it('when the same Idempotency-Key is sent twice, then 201 then 200 with the same order, and one order exists', async () => {
@@ -402,7 +406,7 @@ describe('idempotent retries', () => {
 describe('message size', () => {
   it('when an argument is above gRPC’s default 4 MiB, then the adapter carries it to the peers and the chaincode refuses it by name (INPUT_TOO_LARGE)', async () => {
     const M4 = `${tag}-m4`;
-    await openMarket(fabric, M4, '2026-06-21T13:00:00Z');
+    await openMarket(fabric, M4, deliveryHour());
     // JSON allows any whitespace: a valid order padded to 6 MiB. The adapter's gRPC limits
     // (MAX_MESSAGE_BYTES) let it reach the endorsing peers, whose chaincode limits argument
     // bytes (chaincode/src/contracts/ecch-contract.ts): the refusal is the chaincode's, not gRPC's.
@@ -426,6 +430,45 @@ describe('both peers', () => {
     } finally {
       community.close();
       grid.close();
+    }
+  });
+});
+
+describe('the event stream over Fabric', () => {
+  /** GET /v1/events as h1, given up after 15 s: a stream that waits for a block that never comes fails here, not at jest's timeout. */
+  const events = (headers: Record<string, string>, query = '') =>
+    fetch(`${fabric.url}/v1/events${query}`, {
+      headers: { authorization: `Bearer ${onFabric.tokens[h1]}`, accept: 'text/event-stream', ...headers },
+      signal: AbortSignal.timeout(15_000),
+    });
+
+  it('when a household resumes with a Last-Event-ID far beyond the last block, then 400 problem+json LAST_EVENT_ID_AHEAD, not a stream that waits forever', async () => {
+    const last = await fabric.app.gateway.ledger.lastBlock!();
+    const ahead = last + 1_000_000n;
+    for (const [headers, query, path] of [
+      [{ 'last-event-id': `${ahead}.0123456789abcdef` }, '', '/headers/last-event-id'],
+      [{}, `?lastEventId=${ahead}`, '/querystring/lastEventId'],
+    ] as const) {
+      const r = await events(headers, query);
+      const body = (await r.json()) as { status: number; code: string; detail: string; errors: { path: string }[] };
+      expect({ status: r.status, type: r.headers.get('content-type') }).toEqual({ status: 400, type: expect.stringContaining('application/problem+json') });
+      expect(body).toEqual(expect.objectContaining({ status: 400, code: 'LAST_EVENT_ID_AHEAD', detail: expect.stringContaining(`last block is ${last}`) }));
+      expect(body.errors.map((e) => e.path)).toEqual([path]);
+    }
+  });
+
+  it('when a household resumes after the last block itself, then the stream opens (200) and carries what is committed next', async () => {
+    const last = await fabric.app.gateway.ledger.lastBlock!();
+    const stream = await openEventStream(fabric, onFabric.tokens[h1], `${last}`);
+    try {
+      const M5 = `${tag}-m5`;
+      await openMarket(fabric, M5, deliveryHour());
+      await stream.waitFor('market.opened of a market created after resuming', (evs) =>
+        evs.some((e) => e.event === 'market.opened' && (JSON.parse(e.data) as { id?: string }).id === M5),
+      );
+      expect(stream.events.every((e) => BigInt(e.id!.split('.')[0]) > last)).toBe(true);
+    } finally {
+      stream.close();
     }
   });
 });

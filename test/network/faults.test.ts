@@ -26,6 +26,7 @@ import {
 } from './support/network';
 import {
   ADMIN,
+  deliveryHour,
   openEventStream,
   openMarket,
   registerHousehold,
@@ -111,7 +112,7 @@ describe('an orderer stops mid-run', () => {
   beforeAll(async () => {
     gw = await fabricGateway('orderer');
     for (const id of households) tokens[id] = await registerHousehold(gw, id);
-    await openMarket(gw, M, '2027-03-01T10:00:00Z');
+    await openMarket(gw, M, deliveryHour());
   });
 
   it(`when the Raft leader is stopped, then all ${N} orders placed while it is down are accepted and committed, and it catches up after restart`, async () => {
@@ -167,7 +168,7 @@ describe('the Grid peer stops and restarts', () => {
   beforeAll(async () => {
     gw = await fabricGateway('peer');
     for (const id of households) tokens[id] = await registerHousehold(gw, id);
-    await openMarket(gw, M, '2027-03-01T11:00:00Z');
+    await openMarket(gw, M, deliveryHour());
   });
 
   it('when peer0.grid is down, then submits fail fast with 503, reads still answer, and after restart its ledger catches up with what it missed', async () => {
@@ -270,7 +271,7 @@ describe('the gateway restarts while others commit', () => {
     const tokenA = await registerHousehold(a, hA);
 
     const before = await openEventStream(a, ADMIN);
-    await openMarket(a, M, '2027-03-01T12:00:00Z');
+    await openMarket(a, M, deliveryHour());
     const placedA = await a.call('POST', `/v1/markets/${M}/orders`, tokenA, { side: 'sell', energyWh: 4000 });
     expect(placedA.status).toBe(201);
     await before.waitFor('order.placed through gateway A', (evs) => evs.some((e) => e.event === 'order.placed' && marketOf(e) === M));

@@ -6,13 +6,14 @@
  * configuration files.
  */
 import { execFileSync } from 'node:child_process';
-import { createPrivateKey, randomInt, randomUUID } from 'node:crypto';
+import { createPrivateKey, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { connect, Contract, Gateway, Identity, Network, Signer, signers } from '@hyperledger/fabric-gateway';
 import { common, msp, orderer, peer } from '@hyperledger/fabric-protos';
 import { issueIdentity } from '@ecch/gateway-api/identity/issuer';
 import { acquireNetworkLock } from './support/network';
+import { deliveryHour } from './support/gateway';
 
 jest.setTimeout(120_000);
 
@@ -208,13 +209,8 @@ describe('endorsement policy in force', () => {
 
   afterAll(() => closeSession(na));
 
-  // A delivery hour 2000 to 3000 days back: inside the chaincode's horizon (up to 3660 days
-  // back), in a range no other suite uses, so it overlaps no other market.
-  const hour = 3_600_000;
-  const market = (id: string): string => {
-    const deliveryStart = new Date((Math.floor(Date.now() / hour) - 24 * (2000 + randomInt(1000)) - randomInt(24)) * hour).toISOString().replace('.000Z', 'Z');
-    return JSON.stringify({ id, deliveryStart, gridBuyPrice: 130000, gridSellPrice: 50000 });
-  };
+  // A delivery hour of its own (support/gateway.ts deliveryHour), so it overlaps no other market.
+  const market = (id: string): string => JSON.stringify({ id, deliveryStart: deliveryHour(), gridBuyPrice: 130000, gridSellPrice: 50000 });
 
   it('when the NA creates a market, then the transaction is valid, endorsed by both orgs, and both peers store the same bytes', async () => {
     const id = `smoke-${randomUUID().slice(0, 8)}`;

@@ -3,14 +3,15 @@
  * listen, so the suites also reach the gateway's own ledger adapter and wallet) over
  * the Fabric network or the embedded ledger, requests with fetch, and an SSE client.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import { closeSync, linkSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '@ecch/gateway-api';
 import type { LedgerIdentity } from '@ecch/gateway-api/ledger/port';
-import { connectionFile } from './network';
+import { connectionFile, runDir } from './network';
 
 export const ADMIN = 'na-network-test-token-0123456789';
 
@@ -97,6 +98,62 @@ export async function openMarket(gw: TestGateway, id: string, deliveryStart: str
   if (created.status !== 201) throw new Error(`create ${id}: ${created.status} ${JSON.stringify(created.body)}`);
   const opened = await gw.call('POST', `/v1/markets/${id}/open`, ADMIN);
   if (opened.status !== 200) throw new Error(`open ${id}: ${opened.status} ${JSON.stringify(opened.body)}`);
+}
+
+// ------------------------------------------------------------------ delivery hours
+
+const HOUR_MS = 3_600_000;
+/** The chaincode refuses a deliveryStart more than 366 days after the transaction (OUT_OF_HORIZON); keep a margin. */
+const LAST_DAY_AHEAD = 360;
+
+/**
+ * Delivery hours no other market of this network has: the chaincode refuses a live market
+ * whose interval overlaps another's anywhere on the channel (MARKET_OVERLAP), so every
+ * suite takes its hours from here. They are hours after a base chosen at random, once per
+ * network, 30 to 180 days ahead (inside the horizon), and each is claimed by creating a
+ * file exclusively in the network's run directory (`delivery-hours/`): distinct across
+ * suites, jest workers and reruns on a kept network (ECCH_KEEP_NETWORK=1), without a lock.
+ * Each is a whole hour, so one-hour markets never overlap.
+ */
+export function deliveryHours(count: number): string[] {
+  const dir = path.join(runDir(), 'delivery-hours');
+  mkdirSync(dir, { recursive: true });
+  const base = hoursBase(dir);
+  const limit = Math.floor(Date.now() / HOUR_MS) + 24 * LAST_DAY_AHEAD;
+  const hours: string[] = [];
+  let n = readdirSync(dir).filter((f) => f.startsWith('h')).length;
+  while (hours.length < count) {
+    if (base + n > limit) throw new Error(`no delivery hour left within ${LAST_DAY_AHEAD} days for this network (${n} claimed in ${dir}); restart it`);
+    try {
+      closeSync(openSync(path.join(dir, `h${n}`), 'wx'));
+      hours.push(new Date((base + n) * HOUR_MS).toISOString().replace('.000Z', 'Z'));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    n += 1;
+  }
+  return hours;
+}
+
+/** One delivery hour of {@link deliveryHours}. */
+export function deliveryHour(): string {
+  return deliveryHours(1)[0];
+}
+
+/** The network's base hour (hours since the epoch): written once, atomically (a hard link cannot replace a file). */
+function hoursBase(dir: string): number {
+  const file = path.join(dir, 'base');
+  const chosen = Math.floor(Date.now() / HOUR_MS) + 24 * (30 + randomInt(150));
+  const tmp = path.join(dir, `base.${process.pid}.${randomInt(1e9)}`);
+  writeFileSync(tmp, String(chosen));
+  try {
+    linkSync(tmp, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  return Number(readFileSync(file, 'utf8'));
 }
 
 /** A short unique tag for ids, so reruns on a kept network never collide. */
