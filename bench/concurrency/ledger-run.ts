@@ -142,7 +142,9 @@ export async function runLedger(c: LedgerContext): Promise<LedgerRun> {
   try {
     const who: LedgerIdentity[] = [];
     for (let i = 0; i < maxN; i++) who.push(await session.household(restHouseholdId(i)));
-    const probes = o.paths.includes('adapter') && o.baselines.length > 0 ? await benchIdentities(session, maxN) : [];
+    // Touch writes state: its baselines and its phase profile sign with bench-role identities.
+    const needProbes = (o.paths.includes('adapter') && o.baselines.length > 0) || o.profileAgents.length > 0;
+    const probes = needProbes ? await benchIdentities(session, maxN) : [];
     if (o.paths.includes('adapter')) {
       for (const n of o.agents) {
         const agents = who.slice(0, n);
@@ -170,7 +172,7 @@ export async function runLedger(c: LedgerContext): Promise<LedgerRun> {
             if (workload === 'orders') await openViaAdapter(session)(spec);
             await sleep(SETTLE_MS);
             const load = currentLoad();
-            const p = await profileRound(profiled, who.slice(0, n), workload, spec.id, n, o.roundTimeoutMs);
+            const p = await profileRound(profiled, (workload === 'touch' ? probes : who).slice(0, n), workload, spec.id, n, o.roundTimeoutMs);
             run.profile.push({ ...p, agents: n, load });
             log(`profile ${workload} N=${n}: endorse p50 ${p.phases.endorse.p50Ms} ms, submit p50 ${p.phases.submit.p50Ms} ms, commit wait p50 ${p.phases.commitWait.p50Ms} ms, ${p.phases.meanTxPerBlock} tx/block`);
             c.checkpoint(run);

@@ -175,7 +175,7 @@ describe('the Grid peer stops and restarts', () => {
     const na = gw.app.gateway.identities.na;
     const community = session('peer0.community', na);
     const grid = session('peer0.grid', na);
-    // Ledger heights come from qscc, which only peers and admins may call (configtx.yaml ACLs).
+    // Heights and blocks come from qscc; blocks only peers and admins may read (configtx.yaml ACLs), so read both as admins.
     const communityAdmin = session('peer0.community', adminOf(conn, 'peer0.community'));
     const gridAdmin = session('peer0.grid', adminOf(conn, 'peer0.grid'));
     const orders = `/v1/markets/${M}/orders`;

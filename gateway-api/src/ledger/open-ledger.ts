@@ -18,7 +18,7 @@ export interface OpenedLedger {
   ledger: Ledger;
   ca: CertificateAuthority;
   mspId: string;
-  /** The certificate attribute that makes an identity the NA, as the chaincode checks it. */
+  /** The attribute the gateway writes into the NA's certificate (the chaincode accepts only ecch.role=na on a CommunityMSP one). */
   naAttribute: { name: string; value: string };
 }
 

@@ -2,7 +2,8 @@
  * Reads the connection file the network writes (network/.run/connection.json,
  * schema `ecch-network/v1`, documented in network/README.md) and keeps what the
  * gateway needs: the gateway peer, the channel and chaincode, the Community CA the
- * gateway issues identities from, and the NA attribute the chaincode checks.
+ * gateway issues identities from, and the attribute it writes into the NA's certificate
+ * (the chaincode's roles, chaincode/src/ledger/roles.ts, accept only ecch.role=na).
  * Relative paths are taken relative to the file.
  */
 import { promises as fs } from 'node:fs';
