@@ -125,7 +125,7 @@ describe('authorisation inside the chaincode', () => {
     await expect(c.submit(stranger, 'orders', 'Place', 'm1', order('buy', 10))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
-  it('when a household applies, then it is pending and cannot trade until approved; suspended cannot trade', async () => {
+  it('when a household applies, then it is pending and cannot trade until approved; suspended, every write of its identity is refused until reinstated', async () => {
     const applicant = await newIdentity('h9');
     const p = await c.submit<{ status: string }>(applicant, 'participants', 'Apply', JSON.stringify({ id: 'h9', name: 'Nine', kind: 'consumer' }));
     expect(p.status).toBe('pending');
@@ -138,6 +138,14 @@ describe('authorisation inside the chaincode', () => {
     await c.submit(c.na, 'participants', 'SetStatus', 'h9', 'suspend');
     const mine = await c.evaluate<{ items: { id: string }[] }>(applicant, 'orders', 'ListMine', 'm1', '', '');
     await expect(c.submit(applicant, 'orders', 'Cancel', 'm1', mine.items[0].id)).rejects.toMatchObject({ code: 'PARTICIPANT_NOT_ACTIVE' });
+    await expect(c.submit(applicant, 'orders', 'Amend', 'm1', mine.items[0].id, JSON.stringify({ energyWh: 5 }))).rejects.toMatchObject({ code: 'PARTICIPANT_NOT_ACTIVE' });
+    await c.submit(c.na, 'markets', 'Create', marketInput('m2'));
+    await c.submit(c.na, 'markets', 'Open', 'm2');
+    await expect(c.submit(applicant, 'orders', 'Place', 'm2', order('buy', 10))).rejects.toMatchObject({ code: 'PARTICIPANT_NOT_ACTIVE' });
+    await expect(c.submit(applicant, 'participants', 'Apply', JSON.stringify({ id: 'h9b', name: 'Nine again', kind: 'consumer' }))).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    // Reinstated, it trades again.
+    await c.submit(c.na, 'participants', 'SetStatus', 'h9', 'reinstate');
+    await expect(c.submit(applicant, 'orders', 'Place', 'm2', order('buy', 10))).resolves.toMatchObject({ created: true });
   });
 
   it('when one identity is registered twice, then ALREADY_EXISTS: an identity acts for one participant only', async () => {
