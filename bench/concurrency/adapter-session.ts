@@ -5,14 +5,14 @@
  * transactions (the gateway has no route for them) and for orders, so order and
  * baseline throughput compare like with like.
  */
-import path from 'node:path';
 import { createEmbeddedLedger } from '../../gateway-api/src/ledger/embedded';
 import { readConnectionProfile } from '../../gateway-api/src/ledger/fabric/connection-profile';
 import { createFabricLedger } from '../../gateway-api/src/ledger/fabric/fabric-ledger';
 import type { Ledger, LedgerIdentity, TransactionCall } from '../../gateway-api/src/ledger/port';
-import { loadCaFromFiles } from '../../gateway-api/src/identity/ca-store';
+import { loadCaFromFiles, loadOrCreateEmbeddedCa } from '../../gateway-api/src/identity/ca-store';
 import type { CertificateAuthority } from '../../gateway-api/src/identity/issuer';
 import { Wallet } from '../../gateway-api/src/identity/wallet';
+import { WalletKey } from '../../gateway-api/src/identity/wallet-key';
 import type { LedgerKind } from './options';
 import { limiter } from './pool';
 import { gatewayConfig } from './settings';
@@ -36,13 +36,15 @@ export async function openAdapter(
   inFlightCap = 0,
 ): Promise<AdapterSession> {
   const config = gatewayConfig(kind, dataDir, fabricConnection, retries);
-  const wallet = await Wallet.open(config.dataDir);
+  // The key the gateway encrypted the wallet with there (its settings, or DATA_DIR/wallet.key).
+  const walletKey = await WalletKey.resolve(config.wallet, config.dataDir, { create: false });
+  const wallet = await Wallet.open(config.dataDir, walletKey);
   const na = await wallet.get('na', 'admin');
   if (!na) throw new Error(`no NA identity in ${config.dataDir}/wallet: start the gateway there first`);
   let ledger: Ledger;
   let ca: CertificateAuthority;
   if (kind === 'embedded') {
-    ca = await loadCaFromFiles(path.join(config.dataDir, 'ca', 'ca-cert.pem'), path.join(config.dataDir, 'ca', 'ca-key.pem'));
+    ca = await loadOrCreateEmbeddedCa(config.dataDir, walletKey);
     ledger = await createEmbeddedLedger({ dataDir: config.dataDir, trustedCas: [ca.certificate] });
   } else {
     const profile = await readConnectionProfile(config.fabricConnection);

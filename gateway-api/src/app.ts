@@ -56,6 +56,7 @@ export async function createApp(config: GatewayConfig): Promise<FastifyInstance>
     clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  for (const warning of context.warnings) app.log.warn(warning);
   try {
     app.addSchema(Problem);
     app.addHook('onSend', async (request, reply) => {

@@ -26,6 +26,10 @@ const SCHEMA = {
     FABRIC_MAX_RETRIES: { type: 'integer', minimum: 0, maximum: 10, default: 3 },
     SSE_HEARTBEAT_MS: { type: 'integer', minimum: 100, default: 15000 },
     TRUST_PROXY: { type: 'boolean', default: false },
+    // The key that encrypts the private keys in DATA_DIR (identity/wallet-key.ts): 32 bytes, base64.
+    GATEWAY_WALLET_KEY: { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' },
+    // Or a file holding it (a Docker/Kubernetes secret).
+    GATEWAY_WALLET_KEY_FILE: { type: 'string', minLength: 1 },
   },
 } as const;
 
@@ -47,6 +51,8 @@ export interface GatewayConfig {
   fabric: { evaluateMs: number; endorseMs: number; submitMs: number; commitStatusMs: number; maxRetries: number };
   sseHeartbeatMs: number;
   trustProxy: boolean;
+  /** Neither set (outside NODE_ENV=production): DATA_DIR/wallet.key, created on first start. `keyFile` is absolute. */
+  wallet: { key?: string; keyFile?: string };
 }
 
 export class ConfigError extends Error {
@@ -76,7 +82,8 @@ function describe(issues: AjvIssue[] | undefined, fallback: string): string {
 /**
  * Validates settings given as environment-style strings (or numbers). Relative
  * paths are resolved against `baseDir`. Unknown keys in `source` are ignored, so
- * `process.env` can be passed whole.
+ * `process.env` can be passed whole. `NODE_ENV` is read from `source`, else from
+ * `process.env`: under `production` a wallet key setting is required.
  */
 export function loadConfig(source: Record<string, unknown>, baseDir: string = process.cwd()): GatewayConfig {
   const data: Record<string, unknown> = {};
@@ -91,6 +98,21 @@ export function loadConfig(source: Record<string, unknown>, baseDir: string = pr
   } catch (err) {
     const issues = (err as { errors?: AjvIssue[] }).errors;
     throw new ConfigError(`invalid configuration: ${describe(issues, (err as Error).message)}`);
+  }
+  const walletKey = env.GATEWAY_WALLET_KEY as string | undefined;
+  const walletKeyFile = env.GATEWAY_WALLET_KEY_FILE as string | undefined;
+  if (walletKey !== undefined && Buffer.from(walletKey, 'base64').length !== 32) {
+    throw new ConfigError('invalid configuration: GATEWAY_WALLET_KEY must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)');
+  }
+  if (walletKey !== undefined && walletKeyFile !== undefined) {
+    throw new ConfigError('invalid configuration: GATEWAY_WALLET_KEY and GATEWAY_WALLET_KEY_FILE are both set; set one');
+  }
+  const nodeEnv = source.NODE_ENV ?? process.env.NODE_ENV;
+  if (nodeEnv === 'production' && walletKey === undefined && walletKeyFile === undefined) {
+    throw new ConfigError(
+      'invalid configuration: GATEWAY_WALLET_KEY or GATEWAY_WALLET_KEY_FILE must be set under NODE_ENV=production ' +
+        '(the key that encrypts the private keys in DATA_DIR; 32 bytes in base64, e.g. `openssl rand -base64 32`)',
+    );
   }
   return {
     port: env.PORT as number,
@@ -110,5 +132,9 @@ export function loadConfig(source: Record<string, unknown>, baseDir: string = pr
     },
     sseHeartbeatMs: env.SSE_HEARTBEAT_MS as number,
     trustProxy: env.TRUST_PROXY as boolean,
+    wallet: {
+      ...(walletKey !== undefined ? { key: walletKey } : {}),
+      ...(walletKeyFile !== undefined ? { keyFile: path.resolve(baseDir, walletKeyFile) } : {}),
+    },
   };
 }

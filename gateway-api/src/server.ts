@@ -6,6 +6,7 @@
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { IdentityMismatch } from './identity/identities';
+import { WalletKeyError } from './identity/wallet-key';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof IdentityMismatch) {
+  if (err instanceof ConfigError || err instanceof IdentityMismatch || err instanceof WalletKeyError) {
     process.stderr.write(`ecch-gateway: ${err.message}\n`);
   } else {
     process.stderr.write(`ecch-gateway: start-up failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

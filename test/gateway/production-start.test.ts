@@ -10,7 +10,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ADMIN, removeDir, tempDataDir } from './support/gateway';
 
@@ -82,7 +82,16 @@ describe('the gateway under NODE_ENV=production', () => {
     const dataDir = tempDataDir();
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'gateway-api/src/server.ts')], {
       cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'production', PORT: '0', DATA_DIR: dataDir, GATEWAY_ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'info' },
+      // Production requires the wallet key setting (test/gateway/wallet-encryption.test.ts).
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        PORT: '0',
+        DATA_DIR: dataDir,
+        GATEWAY_ADMIN_TOKEN: ADMIN,
+        GATEWAY_WALLET_KEY: randomBytes(32).toString('base64'),
+        LOG_LEVEL: 'info',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -108,10 +108,10 @@ describe('restart', () => {
   it('when the NA suspends a household through the ledger while the gateway is down, then the restarted gateway catches up from its event checkpoint', async () => {
     const token = await registerHousehold(app, 'elsewhere');
     expect((await call(app, 'GET', '/v1/participants/elsewhere', token)).status).toBe(200);
+    const na = app.gateway.identities.na; // the wallet on disk is encrypted
     await app.close();
 
     // Another client of the same ledger (the CLI, another gateway) suspends the household.
-    const na = JSON.parse(readFileSync(path.join(dir, 'wallet', 'na', 'admin.id'), 'utf8'));
     const ledger = await createEmbeddedLedger({ dataDir: dir, trustedCas: [readFileSync(path.join(dir, 'ca', 'ca-cert.pem'), 'utf8')] });
     await ledger.submit(na, { contract: 'participants', transaction: 'SetStatus', args: ['elsewhere', 'suspend'] });
     await ledger.close();

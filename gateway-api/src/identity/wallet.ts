@@ -1,27 +1,57 @@
 /**
- * A file wallet of X.509 identities: DATA_DIR/wallet (mode 0700), one JSON file
- * (mode 0600) per identity. The NA and households live in separate folders so no
+ * A file wallet of X.509 identities: DATA_DIR/wallet (mode 0700), one file (mode
+ * 0600) per identity. The NA and households live in separate folders so no
  * participant id can ever collide with the NA's label.
+ *
+ * Every record is encrypted (wallet-key.ts: AES-256-GCM, the record's label
+ * `<section>/<label>` authenticated with it): the file holds no PEM and no base64
+ * of a key, only the sealed identity. `key-check` (a sealed constant) makes a wrong
+ * key fail at open, before any identity is read. A wallet written before
+ * encryption (plaintext records and no key-check) is encrypted in place on the
+ * first open: each record rewritten atomically, key-check last.
  */
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { LedgerIdentity } from '../ledger/port';
+import { isSealedRecord, WalletKey, WalletKeyError, type SealedRecord } from './wallet-key';
 
 export type WalletSection = 'na' | 'participants';
+const SECTIONS: WalletSection[] = ['na', 'participants'];
+const KEY_CHECK_LABEL = 'wallet/key-check';
+const KEY_CHECK_TEXT = 'ecch wallet key check';
 
 export class Wallet {
   private readonly cache = new Map<string, LedgerIdentity>();
 
-  private constructor(private readonly dir: string) {}
+  private constructor(
+    private readonly dir: string,
+    readonly key: WalletKey,
+  ) {}
 
-  static async open(dataDir: string): Promise<Wallet> {
+  /** Opens DATA_DIR/wallet under `key`; a key the wallet was not written with is a WalletKeyError. */
+  static async open(dataDir: string, key: WalletKey): Promise<Wallet> {
     const dir = path.join(dataDir, 'wallet');
-    for (const sub of ['', 'na', 'participants']) {
+    for (const sub of ['', ...SECTIONS]) {
       const d = path.join(dir, sub);
       await fs.mkdir(d, { recursive: true, mode: 0o700 });
       await fs.chmod(d, 0o700); // also tighten a folder created earlier by hand
     }
-    return new Wallet(dir);
+    const wallet = new Wallet(dir, key);
+    const checkFile = path.join(dir, 'key-check');
+    const check = await readJson(checkFile);
+    if (check === undefined) {
+      await wallet.encryptPlaintextRecords();
+      await writeAtomic(checkFile, JSON.stringify(key.seal(KEY_CHECK_LABEL, KEY_CHECK_TEXT)));
+    } else if (!isSealedRecord(check) || key.open(KEY_CHECK_LABEL, check, checkFile) !== KEY_CHECK_TEXT) {
+      throw new WalletKeyError(`${checkFile} is not this wallet's key check; start with an empty DATA_DIR`);
+    }
+    return wallet;
+  }
+
+  /** Whether a wallet in DATA_DIR was already encrypted under some key. */
+  static async isEncrypted(dataDir: string): Promise<boolean> {
+    return (await readJson(path.join(dataDir, 'wallet', 'key-check'))) !== undefined;
   }
 
   private file(section: WalletSection, label: string): string {
@@ -34,21 +64,56 @@ export class Wallet {
     const file = this.file(section, label);
     const cached = this.cache.get(file);
     if (cached) return cached;
-    try {
-      const identity = JSON.parse(await fs.readFile(file, 'utf8')) as LedgerIdentity;
-      this.cache.set(file, identity);
-      return identity;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
+    const record = await readJson(file);
+    if (record === undefined) return undefined;
+    if (!isSealedRecord(record)) throw new WalletKeyError(`${file} is not encrypted; the wallet holds only encrypted records`);
+    const identity = JSON.parse(this.key.open(`${section}/${label}`, record, file)) as LedgerIdentity;
+    this.cache.set(file, identity);
+    return identity;
   }
 
   async put(section: WalletSection, identity: LedgerIdentity): Promise<void> {
     const file = this.file(section, identity.label);
-    const tmp = `${file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, JSON.stringify(identity), { mode: 0o600 });
-    await fs.rename(tmp, file);
+    await writeAtomic(file, JSON.stringify(this.key.seal(`${section}/${identity.label}`, JSON.stringify(identity))));
     this.cache.set(file, identity);
   }
+
+  async delete(section: WalletSection, label: string): Promise<void> {
+    const file = this.file(section, label);
+    this.cache.delete(file);
+    await fs.rm(file, { force: true });
+  }
+
+  /** The one-time migration of a wallet from before encryption. */
+  private async encryptPlaintextRecords(): Promise<void> {
+    for (const section of SECTIONS) {
+      for (const name of await fs.readdir(path.join(this.dir, section))) {
+        if (!name.endsWith('.id')) continue;
+        const file = path.join(this.dir, section, name);
+        const record = await readJson(file);
+        if (record === undefined || isSealedRecord(record)) continue;
+        const identity = record as LedgerIdentity;
+        if (typeof identity.privateKey !== 'string' || identity.label !== name.slice(0, -'.id'.length)) {
+          throw new WalletKeyError(`${file} is neither an encrypted record nor an identity`);
+        }
+        await this.put(section, identity);
+      }
+    }
+  }
+}
+
+async function readJson(file: string): Promise<SealedRecord | unknown | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(file, 'utf8')) as unknown;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** Write to a temp file (0600) then rename: a crash leaves the old record or the new, never half of one. */
+export async function writeAtomic(file: string, content: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  await fs.writeFile(tmp, content, { mode: 0o600 });
+  await fs.rename(tmp, file);
 }

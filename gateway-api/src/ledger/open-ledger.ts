@@ -2,10 +2,15 @@
  * Opens the configured ledger and the organisation CA the gateway issues
  * identities from. Both ledgers serve the same port, so nothing above this file
  * knows which one is behind it.
+ *
+ * Imports go one way: ledger/ may use identity/ (the CA, the wallet key), while
+ * identity/ takes nothing from ledger/ but the types of port.ts
+ * (test/gateway/module-direction.test.ts).
  */
 import type { GatewayConfig } from '../config';
 import { loadCaFromFiles, loadOrCreateEmbeddedCa } from '../identity/ca-store';
 import type { CertificateAuthority } from '../identity/issuer';
+import type { WalletKey } from '../identity/wallet-key';
 import { createEmbeddedLedger } from './embedded';
 import { readConnectionProfile } from './fabric/connection-profile';
 import { createFabricLedger } from './fabric/fabric-ledger';
@@ -24,9 +29,10 @@ export interface OpenedLedger {
 
 const DEFAULT_NA_ATTRIBUTE = { name: 'ecch.role', value: 'na' };
 
-export async function openLedger(config: GatewayConfig): Promise<OpenedLedger> {
+/** `walletKey` decrypts the embedded CA's key (Fabric mode reads the network's CA files). */
+export async function openLedger(config: GatewayConfig, walletKey: WalletKey): Promise<OpenedLedger> {
   if (config.ledger === 'embedded') {
-    const ca = await loadOrCreateEmbeddedCa(config.dataDir);
+    const ca = await loadOrCreateEmbeddedCa(config.dataDir, walletKey);
     // The ledger keeps its store in DATA_DIR/ledger and trusts only identities from this CA, like an MSP.
     const embedded = await createEmbeddedLedger({ dataDir: config.dataDir, trustedCas: [ca.certificate] });
     const ledger: Ledger = embedded;
