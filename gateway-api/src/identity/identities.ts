@@ -49,15 +49,32 @@ export class Identities {
     return new Identities(wallet, ca, mspId, na);
   }
 
-  /** A new identity for a participant; not stored until the ledger has accepted the participant. */
-  async issue(participantId: string): Promise<NewIdentity> {
+  /**
+   * The identity a participant's registration binds: the one already in the wallet
+   * (an earlier attempt that crashed, or whose reply was lost), or a new one, stored
+   * in the wallet before it is returned, so it is on disk before any transaction
+   * that binds it is submitted.
+   */
+  async prepare(participantId: string): Promise<NewIdentity & { reused: boolean }> {
+    const held = await this.wallet.get('participants', participantId);
+    if (held) {
+      if (held.mspId === this.mspId) return { identity: held, key: identityKey(this.mspId, held.certificate), reused: true };
+      await assertIssuedBy(held, this.ca, this.mspId); // throws: another ledger's wallet
+    }
     const issued = await issueIdentity(this.ca, { commonName: participantId });
     const identity: LedgerIdentity = { label: participantId, mspId: this.mspId, ...issued };
-    return { identity, key: identityKey(this.mspId, identity.certificate) };
+    await this.wallet.put('participants', identity);
+    return { identity, key: identityKey(this.mspId, identity.certificate), reused: false };
   }
 
-  async save(identity: LedgerIdentity): Promise<void> {
-    await this.wallet.put('participants', identity);
+  /** Forgets a prepared identity the ledger definitely refused to bind. */
+  async discard(participantId: string): Promise<void> {
+    await this.wallet.delete('participants', participantId);
+  }
+
+  /** The ledger key (`${mspId}::${x509 id}`) of an identity. */
+  keyOf(identity: LedgerIdentity): string {
+    return identityKey(identity.mspId, identity.certificate);
   }
 
   async ofParticipant(participantId: string): Promise<LedgerIdentity | undefined> {

@@ -1,12 +1,18 @@
 /**
- * Participant use cases. Registration issues the household its own X.509 identity;
- * the wallet entry and the token are written only after the ledger accepted the
- * participant, so a refused registration leaves nothing behind.
+ * Participant use cases. Registration issues the household its own X.509 identity
+ * and stores it in the wallet *before* the transaction that binds it is submitted,
+ * so a ledger that commits while the gateway crashes or loses the reply never leaves
+ * a participant bound to a key nobody holds. A retried registration then reuses the
+ * stored identity, and when the ledger already has the participant, approved and
+ * bound to exactly that identity, with no token issued yet, the retry completes the
+ * registration (200 and a token). A registration the ledger definitely refused
+ * leaves no wallet entry behind.
  */
 import type { Participant as LedgerParticipant } from '@ecch/chaincode';
 import { ApiError } from '../errors/api-error';
 import type { GatewayContext } from '../context';
 import type { Principal } from '../auth/principal';
+import { LedgerRefusal } from '../ledger/port';
 import type { Participant, ParticipantBody } from '../schemas/participants';
 import { identityOf } from './actor';
 import { pageArgs, toPage, type Page, type PageArgs } from './paging';
@@ -19,26 +25,83 @@ export interface WithToken {
   token: string;
 }
 
-/** NA registers a household: approved at once, token returned once. */
-export async function register(gw: GatewayContext, body: ParticipantBody): Promise<WithToken> {
-  const { identity, key } = await gw.identities.issue(body.id);
-  const p = await gw.chaincode.submit<LedgerParticipant>(
-    gw.identities.na,
-    'participants',
-    'Register',
-    JSON.stringify({ ...toLedgerProfile(body), identity: key }),
-  );
-  await gw.identities.save(identity);
-  const token = await gw.tokens.issue(p.id);
-  return { participant: toApiParticipant(p, true), token };
+/** One registration flow per participant id at a time in this process (registrations share its wallet entry). */
+const inFlight = new Map<string, Promise<unknown>>();
+
+async function oneAtATime<T>(id: string, run: () => Promise<T>): Promise<T> {
+  for (let pending = inFlight.get(id); pending; pending = inFlight.get(id)) await pending.catch(() => undefined);
+  const running = run();
+  inFlight.set(id, running);
+  try {
+    return await running;
+  } finally {
+    if (inFlight.get(id) === running) inFlight.delete(id);
+  }
 }
 
-/** A household applies under a new identity of its own; pending, no token until approved. */
+async function ledgerParticipant(gw: GatewayContext, id: string): Promise<LedgerParticipant | undefined> {
+  try {
+    return await gw.chaincode.evaluate<LedgerParticipant>(gw.identities.na, 'participants', 'Get', id);
+  } catch (err) {
+    if (err instanceof LedgerRefusal && err.code === 'NOT_FOUND') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * After a definite refusal: drop the prepared identity unless the ledger binds the id
+ * to it (an earlier attempt of this registration committed). A just-issued one cannot
+ * be bound (registrations of one id run one at a time), so it goes without asking.
+ */
+async function forgetUnlessBound(gw: GatewayContext, id: string, key: string, reused: boolean, found?: LedgerParticipant): Promise<void> {
+  const p = found ?? (reused ? await ledgerParticipant(gw, id) : undefined);
+  if (p?.identity !== key) await gw.identities.discard(id);
+}
+
+/** NA registers a household: approved at once, token returned once; `created` is false when a retry completed an earlier attempt. */
+export async function register(gw: GatewayContext, body: ParticipantBody): Promise<WithToken & { created: boolean }> {
+  return oneAtATime(body.id, async () => {
+    const { key, reused } = await gw.identities.prepare(body.id);
+    let p: LedgerParticipant;
+    try {
+      p = await gw.chaincode.submit<LedgerParticipant>(
+        gw.identities.na,
+        'participants',
+        'Register',
+        JSON.stringify({ ...toLedgerProfile(body), identity: key }),
+      );
+    } catch (err) {
+      if (!(err instanceof LedgerRefusal)) throw err; // outcome unknown: keep the identity for the retry
+      const existing = err.code === 'ALREADY_EXISTS' ? await ledgerParticipant(gw, body.id) : undefined;
+      // Committed earlier, reply lost before the token was issued: finish the registration.
+      if (existing && existing.identity === key && existing.status === 'approved' && !gw.tokens.has(existing.id)) {
+        return { participant: toApiParticipant(existing, true), token: await gw.tokens.issue(existing.id), created: false };
+      }
+      await forgetUnlessBound(gw, body.id, key, reused, existing);
+      throw err;
+    }
+    const token = await gw.tokens.issue(p.id);
+    return { participant: toApiParticipant(p, true), token, created: true };
+  });
+}
+
+/**
+ * A household applies under a new identity of its own; pending, no token until approved.
+ * The identity is in the wallet before Apply is submitted, so an applicant whose reply
+ * was lost can still be approved; a retried application is answered 409 ALREADY_EXISTS
+ * (the caller is anonymous: it is not shown the pending record).
+ */
 export async function apply(gw: GatewayContext, body: ParticipantBody): Promise<{ participant: Participant }> {
-  const { identity } = await gw.identities.issue(body.id);
-  const p = await gw.chaincode.submit<LedgerParticipant>(identity, 'participants', 'Apply', JSON.stringify(toLedgerProfile(body)));
-  await gw.identities.save(identity);
-  return { participant: toApiParticipant(p, false) };
+  return oneAtATime(body.id, async () => {
+    const { identity, key, reused } = await gw.identities.prepare(body.id);
+    try {
+      const p = await gw.chaincode.submit<LedgerParticipant>(identity, 'participants', 'Apply', JSON.stringify(toLedgerProfile(body)));
+      return { participant: toApiParticipant(p, false) };
+    } catch (err) {
+      if (err instanceof LedgerRefusal) await forgetUnlessBound(gw, body.id, key, reused || err.code === 'ALREADY_EXISTS');
+      throw err;
+    }
+  });
 }
 
 async function requireHeldIdentity(gw: GatewayContext, id: string): Promise<void> {
@@ -54,7 +117,16 @@ export async function changeStatus(
   action: ParticipantAction,
 ): Promise<{ participant: Participant; token?: string }> {
   if (action === 'approve') await requireHeldIdentity(gw, id);
-  const p = await gw.chaincode.submit<LedgerParticipant>(gw.identities.na, 'participants', 'SetStatus', id, action);
+  let p: LedgerParticipant;
+  try {
+    p = await gw.chaincode.submit<LedgerParticipant>(gw.identities.na, 'participants', 'SetStatus', id, action);
+  } catch (err) {
+    // An approval that committed but whose reply was lost: approved, and no token yet. The retry issues it.
+    if (!(action === 'approve' && err instanceof LedgerRefusal && err.code === 'INVALID_STATE' && !gw.tokens.has(id))) throw err;
+    const existing = await ledgerParticipant(gw, id);
+    if (existing?.status !== 'approved') throw err;
+    p = existing;
+  }
   const participant = toApiParticipant(p, true);
   if (action === 'approve') return { participant, token: await gw.tokens.issue(p.id) };
   if (action === 'suspend') await gw.tokens.setStatus(p.id, 'suspended');

@@ -22,13 +22,18 @@ const participantRoutes: RoutesPlugin = async (app) => {
       schema: {
         tags,
         summary: 'Register a household (approved at once); its token is returned this once',
+        description:
+          '201: registered. 200: a retry completed an earlier registration whose ledger reply was lost (the participant is on the ledger, ' +
+          'approved and bound to the identity this gateway stored for it before submitting, and no token was issued yet). ' +
+          '409 ALREADY_EXISTS: the id exists otherwise (bound to another identity, or its registration finished).',
         body: ParticipantBody,
-        response: { 201: ParticipantWithToken, ...problems(401, 403, 409, 422) },
+        response: { 200: ParticipantWithToken, 201: ParticipantWithToken, ...problems(401, 403, 409, 422) },
       },
     },
     async (request, reply) => {
-      const created = await participants.register(app.gateway, request.body);
-      return reply.status(201).header('location', `/v1/participants/${created.participant.id}`).send(created);
+      // 200: a retry completed a registration whose ledger reply was lost (services/participants.ts).
+      const { created, participant, token } = await participants.register(app.gateway, request.body);
+      return reply.status(created ? 201 : 200).header('location', `/v1/participants/${participant.id}`).send({ participant, token });
     },
   );
 
