@@ -144,6 +144,12 @@ cmd_up() {
   elif [[ "$(id -u)" != 1000 ]]; then
     log "warning: the gateway-api container (uid 1000) cannot read $(org_ca_key community) (owned by uid $(id -u), mode 0600)"
   fi
+  # The gateway's wallet key (NODE_ENV=production requires one): made once, kept with the state.
+  if [[ ! -s "$RUN_DIR/gateway-wallet.key" ]]; then
+    (umask 077 && head -c 32 /dev/urandom | base64 >"$RUN_DIR/gateway-wallet.key")
+    log "gateway-api wallet key generated into $RUN_DIR/gateway-wallet.key"
+  fi
+  if ((EUID == 0)); then chown 1000:1000 "$RUN_DIR/gateway-wallet.key"; fi
   # The gateway container's view: in-network addresses, paths relative to the file.
   step "writing $RUN_DIR/connection.gateway.json (for the gateway-api container)" -- \
     write_connection_json "$RUN_DIR/connection.gateway.json" . net
