@@ -8,9 +8,9 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { LedgerError } from '../domain/errors';
 import { GRID_ACCOUNT, Participant, SettlementEntry, Statement } from '../domain/model';
 import { EcchContract } from './ecch-contract';
-import { balanceOf, closedThrough, entryAccountEnd, entryAccountPrefix, entryAfterDay, safeAdd, statementOf } from '../ledger/entries';
+import { balanceOf, closedThrough, safeAdd, statementOf, uncoveredStart } from '../ledger/entries';
 import { canonicalJson } from '../ledger/json';
-import { KEY } from '../ledger/keys';
+import { entryAccountEnd, entryAccountPrefix, entryAfterDay, KEY } from '../ledger/keys';
 import { parsePageSize, rangePage, read, readRequired, scanRange, write } from '../ledger/state';
 import { callerParticipant, dayOf, isNa, requireNa, txTime } from '../ledger/tx';
 import { id } from '../ledger/validate';
@@ -103,8 +103,7 @@ export class AccountContract extends EcchContract {
         continue;
       }
       // Bounded: the entries of the days since the previous statement.
-      const start = previous ? entryAfterDay(accountId, previous.through) : entryAccountPrefix(accountId);
-      const entries = await scanRange<SettlementEntry>(ctx, start, entryAfterDay(accountId, day));
+      const entries = await scanRange<SettlementEntry>(ctx, uncoveredStart(accountId, previous), entryAfterDay(accountId, day));
       let balance = previous?.balance ?? 0;
       for (const e of entries) balance = safeAdd(balance, e.amount, accountId);
       const statement: Statement = { accountId, through: day, balance, entries: (previous?.entries ?? 0) + entries.length, at: now };

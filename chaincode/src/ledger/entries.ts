@@ -66,7 +66,7 @@ export function statementOf(ctx: Context, accountId: string): Promise<Statement 
   return read<Statement>(ctx, KEY.statement, [accountId]);
 }
 
-function safeAdd(a: number, b: number, accountId: string): number {
+export function safeAdd(a: number, b: number, accountId: string): number {
   const sum = a + b;
   if (!Number.isSafeInteger(sum)) throw new LedgerError('ARITHMETIC_OVERFLOW', `balance of ${accountId} exceeds the safe integer range`);
   return sum;
@@ -87,4 +87,3 @@ export async function balanceOf(ctx: Context, accountId: string): Promise<{ bala
   return { balance, statement };
 }
 
-export { safeAdd, entryAccountEnd, entryAccountPrefix, entryAfterDay };

@@ -91,11 +91,10 @@ export async function scanRange<T>(ctx: Context, start: string, end: string): Pr
 export async function walkRange<T>(ctx: Context, start: string, end: string, visit: (value: T) => void): Promise<void> {
   let bookmark = '';
   for (;;) {
-    const { iterator, metadata } = await ctx.stub.getStateByRangeWithPagination(start, end, MAX_PAGE_SIZE, bookmark);
-    const seen = await drain(iterator, (kv) => fromBytes<T>(kv.value));
-    seen.forEach(visit);
-    if (seen.length === 0 || !metadata?.bookmark || metadata.bookmark === bookmark) return;
-    bookmark = metadata.bookmark;
+    const page = await rangePage<T>(ctx, start, end, MAX_PAGE_SIZE, bookmark);
+    page.items.forEach(visit);
+    if (page.items.length === 0 || page.bookmark === '' || page.bookmark === bookmark) return;
+    bookmark = page.bookmark;
   }
 }
 
@@ -138,34 +137,32 @@ function requirePrefix(ctx: Context, type: KeyType, parts: string[], bookmark: s
   requireInside(bookmark, prefix, `${prefix}\u{10FFFF}`);
 }
 
-/** One page of records under a partial key (read-only transactions only, as in Fabric). */
-export async function scanPage<T>(
+/**
+ * One page under a partial key (read-only transactions only, as in Fabric). Fabric's
+ * bookmark is the key after the page, "" when there is none; a page can be shorter
+ * than asked (the peer caps it at its query limit) and still have a next one.
+ */
+async function partialPage<T>(
   ctx: Context,
   type: KeyType,
   parts: string[],
   pageSize: number,
   bookmark: string,
+  map: (kv: { key: string; value: Uint8Array }) => T,
 ): Promise<Page<T>> {
   requirePrefix(ctx, type, parts, bookmark);
   const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(type, parts, pageSize, bookmark);
-  const items = await drain(iterator, (kv) => fromBytes<T>(kv.value));
-  // Fabric's bookmark is the key after the page, "" when there is none. A page can be
-  // shorter than asked (the peer caps it at its query limit) and still have a next one.
-  return { items, bookmark: metadata?.bookmark ?? '' };
+  return { items: await drain(iterator, map), bookmark: metadata?.bookmark ?? '' };
+}
+
+/** One page of records under a partial key. */
+export function scanPage<T>(ctx: Context, type: KeyType, parts: string[], pageSize: number, bookmark: string): Promise<Page<T>> {
+  return partialPage(ctx, type, parts, pageSize, bookmark, (kv) => fromBytes<T>(kv.value));
 }
 
 /** One page of an index under a partial key: each record's key attributes. */
-export async function indexPage(
-  ctx: Context,
-  type: KeyType,
-  parts: string[],
-  pageSize: number,
-  bookmark: string,
-): Promise<Page<string[]>> {
-  requirePrefix(ctx, type, parts, bookmark);
-  const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(type, parts, pageSize, bookmark);
-  const items = await drain(iterator, (kv) => ctx.stub.splitCompositeKey(kv.key).attributes);
-  return { items, bookmark: metadata?.bookmark ?? '' };
+export function indexPage(ctx: Context, type: KeyType, parts: string[], pageSize: number, bookmark: string): Promise<Page<string[]>> {
+  return partialPage(ctx, type, parts, pageSize, bookmark, (kv) => ctx.stub.splitCompositeKey(kv.key).attributes);
 }
 
 /** Index keys carry no value; Fabric treats an empty value as a delete, so they hold one byte. */
