@@ -1,6 +1,9 @@
 /**
  * Participants: the NA registers and approves households; a household may also
- * apply itself. Each participant is bound to exactly one client identity.
+ * apply itself. Each participant is bound to exactly one client identity: named by
+ * the NA at registration (a key the gateway holds for the household), or bound by
+ * the household's own transaction (Apply, or Enrol after a registration for
+ * self-enrolment), which also pins the certificate's public key.
  */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { EcchContract } from './ecch-contract';
@@ -9,7 +12,18 @@ import { DWELLING_TYPES, GRID_ACCOUNT, Participant, PARTICIPANT_KINDS, PARTICIPA
 import { canonicalJson } from '../ledger/json';
 import { KEY } from '../ledger/keys';
 import { indexPage, parsePageSize, read, readRequired, remove, scanPage, write, writeIndex } from '../ledger/state';
-import { callerKey, callerParticipant, emit, isNa, requireHouseholdOrg, requireNa, txTime } from '../ledger/tx';
+import {
+  callerCommonName,
+  callerKey,
+  callerParticipant,
+  callerPublicKey,
+  emit,
+  isBoundTo,
+  isNa,
+  requireHouseholdOrg,
+  requireNa,
+  txTime,
+} from '../ledger/tx';
 import { Json, id, int, oneOf, onlyFields, optional, parseObject, text } from '../ledger/validate';
 
 const PROFILE_FIELDS = ['id', 'name', 'kind', 'pvWp', 'batteryWh', 'lot', 'dwelling'] as const;
@@ -45,32 +59,73 @@ export class ParticipantContract extends EcchContract {
     super('participants');
   }
 
-  private async create(ctx: Context, profile: Profile, identity: string, status: ParticipantStatus, event: string): Promise<string> {
-    if (await read(ctx, KEY.participant, [profile.id])) {
-      throw new LedgerError('ALREADY_EXISTS', `participant ${profile.id} already exists`);
+  private async requireFree(ctx: Context, participantId: string, identity: string | undefined): Promise<void> {
+    if (await read(ctx, KEY.participant, [participantId])) {
+      throw new LedgerError('ALREADY_EXISTS', `participant ${participantId} already exists`);
     }
+    if (identity !== undefined) await this.requireUnboundIdentity(ctx, identity);
+  }
+
+  private async requireUnboundIdentity(ctx: Context, identity: string): Promise<void> {
     const bound = await read<{ participantId: string }>(ctx, KEY.identity, [identity]);
     if (bound) throw new LedgerError('ALREADY_EXISTS', `this identity is already bound to participant ${bound.participantId}`);
+  }
+
+  private async create(ctx: Context, profile: Profile, binding: Pick<Participant, 'identity' | 'publicKey'>, status: ParticipantStatus, event: string): Promise<string> {
+    await this.requireFree(ctx, profile.id, binding.identity);
     const now = txTime(ctx);
-    const participant: Participant = { ...profile, status, identity, registeredAt: now, updatedAt: now };
+    const participant: Participant = { ...profile, status, ...binding, registeredAt: now, updatedAt: now };
     await write(ctx, KEY.participant, [profile.id], participant);
     await writeIndex(ctx, KEY.participantStatus, [status, profile.id]);
-    await write(ctx, KEY.identity, [identity], { participantId: profile.id });
+    if (binding.identity !== undefined) await write(ctx, KEY.identity, [binding.identity], { participantId: profile.id });
     emit(ctx, event, { id: profile.id, kind: profile.kind, status });
     return canonicalJson(participant);
   }
 
-  /** NA registers a household bound to `identity` (`${mspId}::${x509 id}`); it is approved at once. */
+  /**
+   * NA registers a household, approved at once: bound to `identity`
+   * (`${mspId}::${x509 id}`), or, with no identity, left for the household to bind
+   * with its own key through Enrol.
+   */
   @Transaction()
   @Returns('string')
   public async Register(ctx: Context, input: string): Promise<string> {
     requireNa(ctx, 'register participants');
     const o = parseObject(input, 'participant');
     onlyFields(o, [...PROFILE_FIELDS, 'identity'], 'participant');
-    const identity = text(o.identity, 'identity', 1024);
-    if (!identity.includes('::x509::')) throw new LedgerError('INVALID_ARGUMENT', 'identity must be "<mspId>::x509::<subject>::<issuer>"');
-    requireHouseholdOrg(identity.slice(0, identity.indexOf('::')), 'register a participant');
-    return this.create(ctx, parseProfile(o), identity, 'approved', 'participant.registered');
+    const identity = optional(o.identity, (v) => text(v, 'identity', 1024));
+    if (identity !== undefined) {
+      if (!identity.includes('::x509::')) throw new LedgerError('INVALID_ARGUMENT', 'identity must be "<mspId>::x509::<subject>::<issuer>"');
+      requireHouseholdOrg(identity.slice(0, identity.indexOf('::')), 'register a participant');
+    }
+    return this.create(ctx, parseProfile(o), identity === undefined ? {} : { identity }, 'approved', 'participant.registered');
+  }
+
+  /**
+   * A household registered for self-enrolment binds the identity that signs this
+   * transaction, pinned to its public key: a Community client certificate whose
+   * common name is the participant id (Fabric CA sets it to the enrolment id, which
+   * only the holder of the one-time enrolment secret could enrol).
+   */
+  @Transaction()
+  @Returns('string')
+  public async Enrol(ctx: Context, participantId: string): Promise<string> {
+    const pid = id(participantId, 'participantId');
+    requireHouseholdOrg(ctx.clientIdentity.getMSPID(), 'enrol');
+    if (isNa(ctx)) throw new LedgerError('FORBIDDEN', 'the network administrator cannot enrol as a household');
+    const p = await readRequired<Participant>(ctx, KEY.participant, [pid], `participant ${pid}`);
+    if (p.identity !== undefined) throw new LedgerError('INVALID_STATE', `participant ${pid} is already bound to an identity`);
+    if (p.status !== 'approved') throw new LedgerError('PARTICIPANT_NOT_ACTIVE', `participant ${pid} is ${p.status}`);
+    if (callerCommonName(ctx) !== pid) {
+      throw new LedgerError('FORBIDDEN', `enrol as ${pid}: the certificate's common name must be the participant id`);
+    }
+    const identity = callerKey(ctx);
+    await this.requireUnboundIdentity(ctx, identity);
+    const updated: Participant = { ...p, identity, publicKey: callerPublicKey(ctx), updatedAt: txTime(ctx) };
+    await write(ctx, KEY.participant, [pid], updated);
+    await write(ctx, KEY.identity, [identity], { participantId: pid });
+    emit(ctx, 'participant.enrolled', { id: pid, status: updated.status });
+    return canonicalJson(updated);
   }
 
   /** A household applies under its own identity; it stays pending until the NA approves. */
@@ -80,7 +135,7 @@ export class ParticipantContract extends EcchContract {
     requireHouseholdOrg(ctx.clientIdentity.getMSPID(), 'apply');
     const o = parseObject(input, 'participant');
     onlyFields(o, PROFILE_FIELDS, 'participant');
-    return this.create(ctx, parseProfile(o), callerKey(ctx), 'pending', 'participant.applied');
+    return this.create(ctx, parseProfile(o), { identity: callerKey(ctx), publicKey: callerPublicKey(ctx) }, 'pending', 'participant.applied');
   }
 
   @Transaction()
@@ -104,7 +159,7 @@ export class ParticipantContract extends EcchContract {
   @Returns('string')
   public async Get(ctx: Context, participantId: string): Promise<string> {
     const p = await readRequired<Participant>(ctx, KEY.participant, [id(participantId, 'participantId')], `participant ${participantId}`);
-    if (!isNa(ctx) && p.identity !== callerKey(ctx)) {
+    if (!isNa(ctx) && !isBoundTo(p, ctx)) {
       throw new LedgerError('FORBIDDEN', 'a household may read only its own participant record');
     }
     return canonicalJson(p);

@@ -24,8 +24,17 @@ export interface Participant {
   batteryWh?: number;
   lot?: number;
   dwelling?: DwellingType;
-  /** `${mspId}::${x509 id}` of the one client identity that acts for this participant. */
-  identity: string;
+  /**
+   * `${mspId}::${x509 id}` of the one client identity that acts for this participant;
+   * absent while a household registered for self-enrolment has not enrolled yet.
+   */
+  identity?: string;
+  /**
+   * Hex SHA-256 of the bound certificate's SubjectPublicKeyInfo, when the household bound
+   * the identity with its own transaction (Apply, Enrol): only that key acts for it, so a
+   * second certificate with the same subject (a CA's re-enrolment) cannot.
+   */
+  publicKey?: string;
   registeredAt: string;
   updatedAt: string;
 }

@@ -2,6 +2,7 @@
  * Per-transaction facts every contract needs: the one clock (the transaction
  * timestamp), the caller's identity key and roles, and the single event.
  */
+import { createHash, X509Certificate } from 'node:crypto';
 import { Context } from 'fabric-contract-api';
 import { LedgerError } from '../domain/errors';
 import { Participant } from '../domain/model';
@@ -26,6 +27,35 @@ export function callerKey(ctx: Context): string {
   return `${ctx.clientIdentity.getMSPID()}::${ctx.clientIdentity.getID()}`;
 }
 
+const certificates = new WeakMap<Context, X509Certificate>();
+
+/** The caller's certificate (the proposal's creator), parsed once per transaction. */
+function callerCertificate(ctx: Context): X509Certificate {
+  const cached = certificates.get(ctx);
+  if (cached) return cached;
+  const cert = new X509Certificate(Buffer.from(ctx.clientIdentity.getIDBytes()));
+  certificates.set(ctx, cert);
+  return cert;
+}
+
+/** Hex SHA-256 of the caller's SubjectPublicKeyInfo (DER): what a self-bound participant is pinned to. */
+export function callerPublicKey(ctx: Context): string {
+  const spki = callerCertificate(ctx).publicKey.export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(spki).digest('hex');
+}
+
+/** The caller certificate's subject common name (Fabric CA sets it to the enrolment id). */
+export function callerCommonName(ctx: Context): string | undefined {
+  const line = callerCertificate(ctx).subject.split('\n').find((l) => l.startsWith('CN='));
+  return line?.slice(3);
+}
+
+/** Whether `p` is bound to the caller: the same identity key and, when pinned, the same public key. */
+export function isBoundTo(p: Participant, ctx: Context): boolean {
+  if (p.identity === undefined || p.identity !== callerKey(ctx)) return false;
+  return p.publicKey === undefined || p.publicKey === callerPublicKey(ctx);
+}
+
 /** Whether the caller holds `role`: the attribute, from one of the organisations that role is bound to. */
 export function hasRole(ctx: Context, role: keyof typeof ROLES): boolean {
   const { value, orgs } = ROLES[role];
@@ -48,11 +78,15 @@ export function requireNa(ctx: Context, action: string): void {
   if (!isNa(ctx)) throw new LedgerError('FORBIDDEN', `only the network administrator may ${action}`);
 }
 
-/** The participant bound to the caller, or undefined. */
+/**
+ * The participant bound to the caller, or undefined. A certificate with the bound
+ * subject and issuer but another key than the one the household enrolled is not bound.
+ */
 export async function callerParticipant(ctx: Context): Promise<Participant | undefined> {
   const binding = await read<{ participantId: string }>(ctx, KEY.identity, [callerKey(ctx)]);
   if (!binding) return undefined;
-  return read<Participant>(ctx, KEY.participant, [binding.participantId]);
+  const p = await read<Participant>(ctx, KEY.participant, [binding.participantId]);
+  return p && isBoundTo(p, ctx) ? p : undefined;
 }
 
 /** The caller as an approved household, or a typed refusal. */
