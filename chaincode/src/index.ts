@@ -19,3 +19,4 @@ export * from './domain/sdr';
 export * from './domain/allocation';
 export * from './domain/clearing';
 export { canonicalJson } from './ledger/json';
+export { ROLE_ATTRIBUTE, ROLES, HOUSEHOLD_ORGS } from './ledger/roles';

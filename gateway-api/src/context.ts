@@ -41,9 +41,9 @@ export async function openContext(config: GatewayConfig): Promise<GatewayContext
   });
   // Opened first: a wrong key stops start-up here, before the ledger is touched.
   const wallet = await Wallet.open(config.dataDir, walletKey);
-  const { ledger, ca, mspId, naAttribute } = await openLedger(config, walletKey);
+  const { ledger, authority, mspId, enrolNa, naEnrollmentId } = await openLedger(config, wallet);
   try {
-    const identities = await Identities.open(wallet, ca, mspId, naAttribute);
+    const identities = await Identities.open(wallet, authority, mspId, enrolNa, naEnrollmentId);
     const tokens = await TokenStore.open(config.dataDir);
     const { admin, token } = AdminToken.resolve(config.adminToken);
     return {

@@ -33,7 +33,7 @@ describe('connection file (ecch-network/v1)', () => {
   });
   afterAll(() => removeDir(dir));
 
-  it('when the network wrote its file, then the gateway reads peer, channel, chaincode, its org CA and the NA attribute', async () => {
+  it('when the network wrote its file, then the gateway reads peer, channel, chaincode, its org\'s Fabric CA and enrolments, and no CA key', async () => {
     const file = path.join(dir, 'connection.json');
     await fs.writeFile(
       file,
@@ -41,19 +41,44 @@ describe('connection file (ecch-network/v1)', () => {
         schema: 'ecch-network/v1',
         channel: 'ecch',
         chaincode: { name: 'ecch', version: '1.0', sequence: 1 },
-        naAttribute: { name: 'ecch.role', value: 'na' },
-        gateway: { peer: 'peer0.community', mspId: 'CommunityMSP', endpoint: '127.0.0.1:7051', hostnameOverride: 'peer0.community.ecch', tlsCACertPath: 'tls/ca.pem' },
-        orgs: { CommunityMSP: { mspId: 'CommunityMSP', ca: { certPath: '/abs/ca.pem', keyPath: 'ca/key.pem' } }, GridMSP: { mspId: 'GridMSP' } },
+        gateway: {
+          peer: 'peer0.community',
+          mspId: 'CommunityMSP',
+          endpoint: '127.0.0.1:7051',
+          hostnameOverride: 'peer0.community.ecch',
+          tlsCACertPath: 'tls/ca.pem',
+          registrar: { enrollmentId: 'ecch-gateway', secretPath: 'secrets/registrar' },
+          na: { enrollmentId: 'ecch-na', secretPath: '/abs/na-secret' },
+        },
+        orgs: {
+          CommunityMSP: {
+            mspId: 'CommunityMSP',
+            // keyPath is for the operator's tools; the gateway must not pick it up.
+            ca: { certPath: '/abs/ca.pem', keyPath: 'ca/key.pem' },
+            fabricCa: { url: 'https://127.0.0.1:17054', caName: 'ca-community', tlsCACertPath: 'ca/tls.pem' },
+          },
+          GridMSP: { mspId: 'GridMSP' },
+        },
       }),
     );
-    expect(await readConnectionProfile(file)).toEqual({
+    const profile = await readConnectionProfile(file);
+    expect(profile).toEqual({
       mspId: 'CommunityMSP',
       channel: 'ecch',
       chaincode: 'ecch',
       peer: { endpoint: '127.0.0.1:7051', hostAlias: 'peer0.community.ecch', tlsCACert: path.join(dir, 'tls/ca.pem') },
-      ca: { certificate: '/abs/ca.pem', privateKey: path.join(dir, 'ca/key.pem') },
-      naAttribute: { name: 'ecch.role', value: 'na' },
+      fabricCa: { url: 'https://127.0.0.1:17054', caName: 'ca-community', tlsCACert: path.join(dir, 'ca/tls.pem'), caCert: '/abs/ca.pem' },
+      registrar: { enrollmentId: 'ecch-gateway', secretFile: path.join(dir, 'secrets/registrar') },
+      na: { enrollmentId: 'ecch-na', secretFile: '/abs/na-secret' },
     });
+    expect(JSON.stringify(profile)).not.toContain('key.pem');
+  });
+
+  it('when the gateway org has no Fabric CA, then the error says so', async () => {
+    const file = path.join(dir, 'no-ca.json');
+    const gateway = { mspId: 'CommunityMSP', endpoint: 'x:1', tlsCACertPath: 't', registrar: { enrollmentId: 'r', secretPath: 's' }, na: { enrollmentId: 'n', secretPath: 's' } };
+    await fs.writeFile(file, JSON.stringify({ channel: 'ecch', chaincode: { name: 'ecch' }, gateway, orgs: { CommunityMSP: { ca: { certPath: 'c' } } } }));
+    await expect(readConnectionProfile(file)).rejects.toThrow(/\/orgs\/CommunityMSP\/fabricCa is missing/);
   });
 
   it('when a required field is missing, then the error names FABRIC_CONNECTION and the field', async () => {

@@ -1,12 +1,12 @@
 /**
- * Issues X.509 client identities for households and the NA, the way a Fabric CA
- * enrolment would: ECDSA P-256, signed by the organisation's CA, NodeOU `client`,
- * and Fabric CA's attribute extension (OID 1.2.3.4.5.6.7.8.1, JSON `{"attrs":{…}}`)
- * so chaincode reads roles with ClientIdentity.getAttributeValue().
+ * Issues X.509 client certificates the way a Fabric CA enrolment does: ECDSA P-256,
+ * signed by the organisation's CA, NodeOU `client`, and Fabric CA's attribute
+ * extension (OID 1.2.3.4.5.6.7.8.1, JSON `{"attrs":{…}}`) so chaincode reads roles with
+ * ClientIdentity.getAttributeValue().
  *
- * Fabric CA itself is not buildable here (its module is not served by the Go proxy),
- * so the gateway holds the organisation CA's key and issues certificates itself;
- * the certificates are the same shape Fabric CA would issue.
+ * Used by the embedded ledger's in-process CA (in-process-ca.ts) and by tests. On a
+ * Fabric network the gateway never issues: the organisation's Fabric CA does, and the
+ * gateway holds no CA key (fabric-ca-client.ts).
  */
 import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the polyfill loaded first
 import { webcrypto, randomBytes, createPrivateKey } from 'node:crypto';
@@ -94,16 +94,23 @@ async function authorityKeyIdentifier(caCert: x509.X509Certificate): Promise<x50
   return ski ? new x509.AuthorityKeyIdentifierExtension(ski.keyId, false) : x509.AuthorityKeyIdentifierExtension.create(caCert, false);
 }
 
-/** Issues a client certificate signed by `ca`, with Fabric CA-style attributes. */
+/** Issues a client identity signed by `ca`, with a new key pair and Fabric CA-style attributes. */
 export async function issueIdentity(ca: CertificateAuthority, req: IdentityRequest): Promise<IssuedIdentity> {
+  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const certificate = await issueCertificate(ca, req, keys.publicKey);
+  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
+  return { certificate, privateKey: pemKey(pkcs8) };
+}
+
+/** Signs a client certificate for `publicKey` (e.g. a CSR's): the holder of its private key is the identity. */
+export async function issueCertificate(ca: CertificateAuthority, req: IdentityRequest, publicKey: CryptoKey): Promise<string> {
   const caCert = new x509.X509Certificate(ca.certificate);
   const caKey = await importSigningKey(ca.privateKey);
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
   const ou = req.nodeOu ?? 'client';
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-    await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    await x509.SubjectKeyIdentifierExtension.create(publicKey),
     await authorityKeyIdentifier(caCert),
   ];
   if (req.attrs && Object.keys(req.attrs).length > 0) {
@@ -115,11 +122,10 @@ export async function issueIdentity(ca: CertificateAuthority, req: IdentityReque
     subject: `CN=${req.commonName}, OU=${ou}`,
     issuer: caCert.subject,
     ...validity(req.days ?? 3650),
-    publicKey: keys.publicKey,
+    publicKey,
     signingKey: caKey,
     signingAlgorithm: ALG,
     extensions,
   });
-  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
-  return { certificate: cert.toString('pem') + '\n', privateKey: pemKey(pkcs8) };
+  return cert.toString('pem') + '\n';
 }

@@ -11,7 +11,7 @@
  * - neither, outside NODE_ENV=production: DATA_DIR/wallet.key, created (mode 0600) on
  *   first start with a warning that the keys are then protected only by file permissions.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
@@ -121,6 +121,17 @@ export class WalletKey {
   /** Names the key without revealing it (first 8 bytes of its SHA-256, hex). */
   get fingerprint(): string {
     return createHash('sha256').update(this.key).digest('hex').slice(0, 16);
+  }
+
+  /**
+   * A secret only this key can recompute (HMAC-SHA256 under a subkey derived with
+   * HKDF, so it never meets the encryption key): the gateway's enrolment secrets at
+   * the CA, derived per enrolment id, so a registration retried after a crash finds
+   * the secret it registered with no state written in between.
+   */
+  derivedSecret(label: string): string {
+    const subkey = Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), 'ecch wallet: enrolment secrets', 32));
+    return createHmac('sha256', subkey).update(label, 'utf8').digest('base64url');
   }
 
   seal(label: string, plaintext: string): SealedRecord {

@@ -1,7 +1,11 @@
 /**
  * A file wallet of X.509 identities: DATA_DIR/wallet (mode 0700), one file (mode
  * 0600) per identity. The NA and households live in separate folders so no
- * participant id can ever collide with the NA's label.
+ * participant id can ever collide with the NA's label. Beside the identities: the
+ * gateway's own registrar identity (`service`), enrolments under way (`pending`: the
+ * key and secret of a custodial identity before the CA has signed it; the one-time
+ * secret of a self-custody registration) and the certificates self-custody
+ * households enrolled with (`self`: certificates only, their keys are theirs).
  *
  * Every record is encrypted (wallet-key.ts: AES-256-GCM, the record's label
  * `<section>/<label>` authenticated with it): the file holds no PEM and no base64
@@ -16,13 +20,15 @@ import path from 'node:path';
 import type { LedgerIdentity } from '../ledger/port';
 import { isSealedRecord, WalletKey, WalletKeyError, type SealedRecord } from './wallet-key';
 
-export type WalletSection = 'na' | 'participants';
-const SECTIONS: WalletSection[] = ['na', 'participants'];
+export type WalletSection = 'na' | 'participants' | 'service' | 'pending' | 'self';
+/** The sections holding LedgerIdentity records from before encryption (migrated in place). */
+const IDENTITY_SECTIONS: WalletSection[] = ['na', 'participants'];
+const SECTIONS: WalletSection[] = [...IDENTITY_SECTIONS, 'service', 'pending', 'self'];
 const KEY_CHECK_LABEL = 'wallet/key-check';
 const KEY_CHECK_TEXT = 'ecch wallet key check';
 
 export class Wallet {
-  private readonly cache = new Map<string, LedgerIdentity>();
+  private readonly cache = new Map<string, unknown>();
 
   private constructor(
     private readonly dir: string,
@@ -61,21 +67,30 @@ export class Wallet {
   }
 
   async get(section: WalletSection, label: string): Promise<LedgerIdentity | undefined> {
-    const file = this.file(section, label);
-    const cached = this.cache.get(file);
-    if (cached) return cached;
-    const record = await readJson(file);
-    if (record === undefined) return undefined;
-    if (!isSealedRecord(record)) throw new WalletKeyError(`${file} is not encrypted; the wallet holds only encrypted records`);
-    const identity = JSON.parse(this.key.open(`${section}/${label}`, record, file)) as LedgerIdentity;
-    this.cache.set(file, identity);
-    return identity;
+    return this.getRecord<LedgerIdentity>(section, label);
   }
 
   async put(section: WalletSection, identity: LedgerIdentity): Promise<void> {
-    const file = this.file(section, identity.label);
-    await writeAtomic(file, JSON.stringify(this.key.seal(`${section}/${identity.label}`, JSON.stringify(identity))));
-    this.cache.set(file, identity);
+    await this.putRecord(section, identity.label, identity);
+  }
+
+  /** Any JSON record, sealed like an identity. */
+  async getRecord<T>(section: WalletSection, label: string): Promise<T | undefined> {
+    const file = this.file(section, label);
+    const cached = this.cache.get(file);
+    if (cached) return cached as T;
+    const record = await readJson(file);
+    if (record === undefined) return undefined;
+    if (!isSealedRecord(record)) throw new WalletKeyError(`${file} is not encrypted; the wallet holds only encrypted records`);
+    const value = JSON.parse(this.key.open(`${section}/${label}`, record, file)) as T;
+    this.cache.set(file, value);
+    return value;
+  }
+
+  async putRecord<T>(section: WalletSection, label: string, value: T): Promise<void> {
+    const file = this.file(section, label);
+    await writeAtomic(file, JSON.stringify(this.key.seal(`${section}/${label}`, JSON.stringify(value))));
+    this.cache.set(file, value);
   }
 
   async delete(section: WalletSection, label: string): Promise<void> {
@@ -86,7 +101,7 @@ export class Wallet {
 
   /** The one-time migration of a wallet from before encryption. */
   private async encryptPlaintextRecords(): Promise<void> {
-    for (const section of SECTIONS) {
+    for (const section of IDENTITY_SECTIONS) {
       for (const name of await fs.readdir(path.join(this.dir, section))) {
         if (!name.endsWith('.id')) continue;
         const file = path.join(this.dir, section, name);

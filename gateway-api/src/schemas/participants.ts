@@ -24,6 +24,18 @@ export const ParticipantBody = Type.Object(
 );
 export type ParticipantBody = Static<typeof ParticipantBody>;
 
+export const Custody = Type.Union([Type.Literal('gateway'), Type.Literal('self')], {
+  description:
+    '`gateway` (default): the gateway enrols a key for the household and signs for it. ' +
+    '`self`: the household enrols its own key with the one-time secret this registration returns and signs its own transactions',
+});
+
+export const RegistrationBody = Type.Object(
+  { ...ParticipantBody.properties, custody: Type.Optional(Custody) },
+  { additionalProperties: false },
+);
+export type RegistrationBody = Static<typeof RegistrationBody>;
+
 export const Participant = Type.Object(
   {
     id: Type.String(),
@@ -37,6 +49,9 @@ export const Participant = Type.Object(
     registeredAt: Instant,
     updatedAt: Type.Optional(Instant),
     identity: Type.Optional(Type.String({ description: 'the bound ledger identity (shown to the NA only)' })),
+    awaitingEnrolment: Type.Optional(
+      Type.Literal(true, { description: 'registered for self-custody and not enrolled yet: no identity is bound, nobody can act for it' }),
+    ),
   },
   { description: 'a household' },
 );
@@ -46,7 +61,32 @@ export const ParticipantWithToken = Type.Object({
   participant: Participant,
   token: Type.String({ description: 'the household bearer token; shown this once, stored only as a hash' }),
 });
+export const Enrolment = Type.Object(
+  {
+    enrollmentId: Type.String({ description: 'the enrolment id at the Community CA (the participant id)' }),
+    secret: Type.String({ description: 'the one-time enrolment secret: give it to the household; it enrols once' }),
+  },
+  { description: 'what a self-custody household enrols with (POST /v1/enrolments)' },
+);
+export const ParticipantWithEnrolment = Type.Object({ participant: Participant, enrolment: Enrolment });
+export const Registered = Type.Union([ParticipantWithToken, ParticipantWithEnrolment]);
 export const ParticipantEnvelope = Type.Object({ participant: Participant });
+
+export const EnrolmentBody = Type.Object(
+  {
+    participantId: Id,
+    secret: Type.String({ minLength: 1, maxLength: 200 }),
+    csr: Type.String({ minLength: 1, maxLength: 8192, description: 'PEM PKCS#10 request, ECDSA P-256, subject CN = the participant id' }),
+  },
+  { additionalProperties: false },
+);
+export type EnrolmentBody = Static<typeof EnrolmentBody>;
+
+export const Enrolled = Type.Object({
+  certificate: Type.String({ description: 'PEM certificate the Community CA issued for the CSR' }),
+  caCertificate: Type.String({ description: 'PEM certificate of the CA it chains to' }),
+  token: Type.String({ description: 'the household bearer token for the gateway (it signs nothing: the household signs its transactions)' }),
+});
 export const ParticipantList = ListOf(Participant);
 
 export const ParticipantListQuery = Type.Object({ status: Type.Optional(ParticipantStatus), ...PageQuery }, { additionalProperties: false });

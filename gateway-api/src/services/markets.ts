@@ -61,19 +61,19 @@ export async function close(gw: GatewayContext, id: string): Promise<Cleared> {
 }
 
 export async function get(gw: GatewayContext, principal: Principal, id: string): Promise<Market> {
-  return gw.chaincode.evaluate<Market>(await identityOf(gw, principal), 'markets', 'Get', id);
+  return gw.chaincode.evaluate<Market>(await identityOf(gw, principal, 'public'), 'markets', 'Get', id);
 }
 
 export async function list(gw: GatewayContext, principal: Principal, status: string | undefined, page: PageArgs): Promise<Page<Market>> {
   const scope = `markets:${status ?? ''}`;
-  const res = await gw.chaincode.evaluate<Page<Market>>(await identityOf(gw, principal), 'markets', 'List', status ?? '', ...pageArgs(page, scope));
+  const res = await gw.chaincode.evaluate<Page<Market>>(await identityOf(gw, principal, 'public'), 'markets', 'List', status ?? '', ...pageArgs(page, scope));
   return toPage(res, scope);
 }
 
 export async function result(gw: GatewayContext, principal: Principal, id: string): Promise<MarketResult> {
-  return gw.chaincode.evaluate<MarketResult>(await identityOf(gw, principal), 'markets', 'GetResult', id);
+  return gw.chaincode.evaluate<MarketResult>(await identityOf(gw, principal, 'public'), 'markets', 'GetResult', id);
 }
 
 export async function orderBook(gw: GatewayContext, principal: Principal, id: string): Promise<Static<typeof OrderBook>> {
-  return gw.chaincode.evaluate(await identityOf(gw, principal), 'markets', 'GetOrderBook', id);
+  return gw.chaincode.evaluate(await identityOf(gw, principal, 'public'), 'markets', 'GetOrderBook', id);
 }

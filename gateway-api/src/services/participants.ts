@@ -1,20 +1,26 @@
 /**
- * Participant use cases. Registration issues the household its own X.509 identity
- * and stores it in the wallet *before* the transaction that binds it is submitted,
+ * Participant use cases. Registration enrols the household its own X.509 identity
+ * at the CA and stores it in the wallet *before* the transaction that binds it is submitted,
  * so a ledger that commits while the gateway crashes or loses the reply never leaves
  * a participant bound to a key nobody holds. A retried registration then reuses the
  * stored identity, and when the ledger already has the participant, approved and
  * bound to exactly that identity, with no token issued yet, the retry completes the
  * registration (200 and a token). A registration the ledger definitely refused
  * leaves no wallet entry behind.
+ *
+ * A self-custody registration enrols nothing: it registers the id at the CA with a
+ * one-time secret and the participant on the ledger with no identity; the household
+ * enrols its own CSR (`enrol`) and binds its key with a transaction it signs itself
+ * (participants:Enrol). The gateway never holds that key.
  */
 import type { Participant as LedgerParticipant } from '@ecch/chaincode';
 import { ApiError } from '../errors/api-error';
 import type { GatewayContext } from '../context';
 import type { Principal } from '../auth/principal';
 import { LedgerRefusal } from '../ledger/port';
-import type { Participant, ParticipantBody } from '../schemas/participants';
+import type { EnrolmentBody, Participant, ParticipantBody, RegistrationBody } from '../schemas/participants';
 import { identityOf } from './actor';
+import { atCa } from './at-ca';
 import { pageArgs, toPage, type Page, type PageArgs } from './paging';
 import { toApiParticipant, toLedgerProfile } from './units';
 
@@ -23,6 +29,11 @@ export type ParticipantAction = 'approve' | 'reject' | 'suspend' | 'reinstate';
 export interface WithToken {
   participant: Participant;
   token: string;
+}
+
+export interface WithEnrolment {
+  participant: Participant;
+  enrolment: { enrollmentId: string; secret: string };
 }
 
 /** One registration flow per participant id at a time in this process (registrations share its wallet entry). */
@@ -58,10 +69,19 @@ async function forgetUnlessBound(gw: GatewayContext, id: string, key: string, re
   if (p?.identity !== key) await gw.identities.discard(id);
 }
 
-/** NA registers a household: approved at once, token returned once; `created` is false when a retry completed an earlier attempt. */
-export async function register(gw: GatewayContext, body: ParticipantBody): Promise<WithToken & { created: boolean }> {
+/**
+ * NA registers a household, approved at once: custodial, with its token returned
+ * once; or self-custody, with its one-time enrolment secret. `created` is false when
+ * a retry completed an earlier attempt.
+ */
+export async function register(gw: GatewayContext, body: RegistrationBody): Promise<(WithToken | WithEnrolment) & { created: boolean }> {
+  const { custody, ...profile } = body;
+  return custody === 'self' ? registerSelfCustody(gw, profile) : registerCustodial(gw, profile);
+}
+
+async function registerCustodial(gw: GatewayContext, body: ParticipantBody): Promise<WithToken & { created: boolean }> {
   return oneAtATime(body.id, async () => {
-    const { key, reused } = await gw.identities.prepare(body.id);
+    const { key, reused } = await atCa(() => gw.identities.prepare(body.id));
     let p: LedgerParticipant;
     try {
       p = await gw.chaincode.submit<LedgerParticipant>(
@@ -85,6 +105,38 @@ export async function register(gw: GatewayContext, body: ParticipantBody): Promi
   });
 }
 
+async function registerSelfCustody(gw: GatewayContext, body: ParticipantBody): Promise<WithEnrolment & { created: boolean }> {
+  return oneAtATime(body.id, async () => {
+    const enrolment = await atCa(() => gw.identities.prepareSelfCustody(body.id));
+    try {
+      const p = await gw.chaincode.submit<LedgerParticipant>(gw.identities.na, 'participants', 'Register', JSON.stringify(toLedgerProfile(body)));
+      return { participant: toApiParticipant(p, true), enrolment, created: true };
+    } catch (err) {
+      if (!(err instanceof LedgerRefusal && err.code === 'ALREADY_EXISTS')) throw err;
+      // Committed earlier, reply lost: registered for self-enrolment and not enrolled yet, so the secret still serves.
+      const existing = await ledgerParticipant(gw, body.id);
+      if (existing && existing.identity === undefined && existing.status === 'approved') {
+        return { participant: toApiParticipant(existing, true), enrolment, created: false };
+      }
+      throw err;
+    }
+  });
+}
+
+/**
+ * A self-custody household enrols: the CA signs its CSR under the one-time secret, and
+ * it gets a gateway token. Its key stays with it; next it binds the key on the ledger
+ * with a participants:Enrol transaction it signs itself (POST /v1/transactions).
+ * A retry whose reply was lost (same secret, a CSR for the same key) answers the same
+ * certificate and a new token.
+ */
+export async function enrol(gw: GatewayContext, body: EnrolmentBody): Promise<{ certificate: string; caCertificate: string; token: string; created: boolean }> {
+  return oneAtATime(body.participantId, async () => {
+    const { certificate, reused } = await atCa(() => gw.identities.enrolSelfCustody(body.participantId, body.secret, body.csr));
+    return { certificate, caCertificate: gw.identities.caCertificate, token: await gw.tokens.issue(body.participantId), created: !reused };
+  });
+}
+
 /**
  * A household applies under a new identity of its own; pending, no token until approved.
  * The identity is in the wallet before Apply is submitted, so an applicant whose reply
@@ -93,7 +145,7 @@ export async function register(gw: GatewayContext, body: ParticipantBody): Promi
  */
 export async function apply(gw: GatewayContext, body: ParticipantBody): Promise<{ participant: Participant }> {
   return oneAtATime(body.id, async () => {
-    const { identity, key, reused } = await gw.identities.prepare(body.id);
+    const { identity, key, reused } = await atCa(() => gw.identities.prepare(body.id));
     try {
       const p = await gw.chaincode.submit<LedgerParticipant>(identity, 'participants', 'Apply', JSON.stringify(toLedgerProfile(body)));
       return { participant: toApiParticipant(p, false) };
@@ -104,8 +156,9 @@ export async function apply(gw: GatewayContext, body: ParticipantBody): Promise<
   });
 }
 
-async function requireHeldIdentity(gw: GatewayContext, id: string): Promise<void> {
+async function requireHeldIdentity(gw: GatewayContext, id: string, selfCustodyToo = false): Promise<void> {
   if (await gw.identities.ofParticipant(id)) return;
+  if (selfCustodyToo && (await gw.identities.selfCustodyCertificate(id))) return;
   // Let the ledger say 404 for an unknown id before we explain a missing wallet entry.
   await gw.chaincode.evaluate(gw.identities.na, 'participants', 'Get', id);
   throw new ApiError(409, 'IDENTITY_NOT_HELD', `participant ${id} did not register through this gateway; its identity is not in this gateway's wallet`);
@@ -136,7 +189,7 @@ export async function changeStatus(
 
 /** A new token for an approved household (the old one stops working): recovery for a lost token. */
 export async function rotateToken(gw: GatewayContext, id: string): Promise<WithToken> {
-  await requireHeldIdentity(gw, id);
+  await requireHeldIdentity(gw, id, true);
   const p = await gw.chaincode.evaluate<LedgerParticipant>(gw.identities.na, 'participants', 'Get', id);
   if (p.status !== 'approved') throw new ApiError(409, 'INVALID_STATE', `participant ${id} is ${p.status}; only an approved participant holds a token`);
   return { participant: toApiParticipant(p, true), token: await gw.tokens.issue(p.id) };

@@ -32,6 +32,7 @@ export function toApiParticipant(p: LedgerParticipant, showIdentity: boolean): P
   if (p.batteryWh !== undefined) out.batteryKwh = toKilo(p.batteryWh);
   if (p.lot !== undefined) out.lot = p.lot;
   if (p.dwelling !== undefined) out.dwelling = p.dwelling;
-  if (showIdentity) out.identity = p.identity;
+  if (showIdentity && p.identity !== undefined) out.identity = p.identity;
+  if (p.identity === undefined) out.awaitingEnrolment = true;
   return out;
 }

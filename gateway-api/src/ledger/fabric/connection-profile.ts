@@ -1,9 +1,10 @@
 /**
  * Reads the connection file the network writes (network/.run/connection.json,
  * schema `ecch-network/v1`, documented in network/README.md) and keeps what the
- * gateway needs: the gateway peer, the channel and chaincode, the Community CA the
- * gateway issues identities from, and the attribute it writes into the NA's certificate
- * (the chaincode's roles, chaincode/src/ledger/roles.ts, accept only ecch.role=na).
+ * gateway needs: the gateway peer, the channel and chaincode, its organisation's
+ * Fabric CA (URL, CA name, TLS root, and the CA certificate the identities chain to;
+ * never a CA key), and the enrolment ids and secret files of its registrar and of
+ * the NA (registered by the operator: network/README.md "Fabric CA").
  * Relative paths are taken relative to the file.
  */
 import { promises as fs } from 'node:fs';
@@ -13,28 +14,44 @@ import { Value } from '@sinclair/typebox/value';
 import { ConfigError } from '../../config';
 
 const NonEmpty = Type.String({ minLength: 1 });
+const Enrolment = Type.Object({ enrollmentId: NonEmpty, secretPath: NonEmpty });
 
 /** The part of `ecch-network/v1` the gateway reads; other fields are ignored. */
 const NetworkFile = Type.Object({
   channel: NonEmpty,
   chaincode: Type.Object({ name: NonEmpty }),
-  naAttribute: Type.Optional(Type.Object({ name: NonEmpty, value: NonEmpty })),
   gateway: Type.Object({
     mspId: NonEmpty,
     endpoint: NonEmpty,
     hostnameOverride: Type.Optional(NonEmpty),
     tlsCACertPath: NonEmpty,
+    registrar: Enrolment,
+    na: Enrolment,
   }),
-  orgs: Type.Record(Type.String(), Type.Object({ ca: Type.Optional(Type.Object({ certPath: NonEmpty, keyPath: NonEmpty })) })),
+  orgs: Type.Record(
+    Type.String(),
+    Type.Object({
+      ca: Type.Optional(Type.Object({ certPath: NonEmpty })),
+      fabricCa: Type.Optional(Type.Object({ url: NonEmpty, caName: NonEmpty, tlsCACertPath: NonEmpty })),
+    }),
+  ),
 });
+
+export interface EnrolmentFiles {
+  enrollmentId: string;
+  /** Absolute path of the file holding the enrolment secret. */
+  secretFile: string;
+}
 
 export interface ConnectionProfile {
   mspId: string;
   channel: string;
   chaincode: string;
   peer: { endpoint: string; hostAlias?: string; tlsCACert: string };
-  ca: { certificate: string; privateKey: string };
-  naAttribute: { name: string; value: string };
+  /** The organisation's Fabric CA; `caCert` is the CA certificate the identities it issues chain to. */
+  fabricCa: { url: string; caName: string; tlsCACert: string; caCert: string };
+  registrar: EnrolmentFiles;
+  na: EnrolmentFiles;
 }
 
 function invalid(file: string, what: string): ConfigError {
@@ -52,16 +69,19 @@ export async function readConnectionProfile(file: string): Promise<ConnectionPro
     const first = [...Value.Errors(NetworkFile, raw)][0];
     throw invalid(file, `${first?.path || '/'} ${first?.message ?? 'is invalid'}`);
   }
-  const ca = raw.orgs[raw.gateway.mspId]?.ca;
-  if (!ca) throw invalid(file, `/orgs/${raw.gateway.mspId}/ca is missing (the gateway issues identities from its org's CA)`);
+  const org = raw.orgs[raw.gateway.mspId];
+  if (!org?.ca) throw invalid(file, `/orgs/${raw.gateway.mspId}/ca is missing (the certificate of the CA the gateway's identities chain to)`);
+  if (!org.fabricCa) throw invalid(file, `/orgs/${raw.gateway.mspId}/fabricCa is missing (the gateway enrols its identities there)`);
   const abs = (p: string) => path.resolve(path.dirname(file), p);
+  const enrolment = (e: { enrollmentId: string; secretPath: string }): EnrolmentFiles => ({ enrollmentId: e.enrollmentId, secretFile: abs(e.secretPath) });
   const profile: ConnectionProfile = {
     mspId: raw.gateway.mspId,
     channel: raw.channel,
     chaincode: raw.chaincode.name,
     peer: { endpoint: raw.gateway.endpoint, tlsCACert: abs(raw.gateway.tlsCACertPath) },
-    ca: { certificate: abs(ca.certPath), privateKey: abs(ca.keyPath) },
-    naAttribute: raw.naAttribute ?? { name: 'ecch.role', value: 'na' },
+    fabricCa: { url: org.fabricCa.url, caName: org.fabricCa.caName, tlsCACert: abs(org.fabricCa.tlsCACertPath), caCert: abs(org.ca.certPath) },
+    registrar: enrolment(raw.gateway.registrar),
+    na: enrolment(raw.gateway.na),
   };
   if (raw.gateway.hostnameOverride) profile.peer.hostAlias = raw.gateway.hostnameOverride;
   return profile;

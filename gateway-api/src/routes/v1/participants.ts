@@ -4,11 +4,12 @@ import { principalOf } from '../../plugins/app/auth';
 import { IdParams, problems } from '../../schemas/common';
 import {
   Participant,
-  ParticipantBody,
   ParticipantEnvelope,
   ParticipantList,
   ParticipantListQuery,
   ParticipantWithToken,
+  Registered,
+  RegistrationBody,
 } from '../../schemas/participants';
 import * as participants from '../../services/participants';
 
@@ -21,19 +22,23 @@ const participantRoutes: RoutesPlugin = async (app) => {
       config: { access: 'na' },
       schema: {
         tags,
-        summary: 'Register a household (approved at once); its token is returned this once',
+        summary: 'Register a household (approved at once): custodial, its token returned this once; or self-custody, its one-time enrolment secret',
         description:
-          '201: registered. 200: a retry completed an earlier registration whose ledger reply was lost (the participant is on the ledger, ' +
-          'approved and bound to the identity this gateway stored for it before submitting, and no token was issued yet). ' +
-          '409 ALREADY_EXISTS: the id exists otherwise (bound to another identity, or its registration finished).',
-        body: ParticipantBody,
-        response: { 200: ParticipantWithToken, 201: ParticipantWithToken, ...problems(401, 403, 409, 422) },
+          'custody `gateway` (default): the gateway enrols a key for the household at the Community CA and answers `{participant, token}`. ' +
+          'custody `self`: the id is registered at the CA with a one-time secret and on the ledger with no identity; the answer is ' +
+          '`{participant, enrolment: {enrollmentId, secret}}`, and the household enrols its own key (POST /v1/enrolments). ' +
+          '201: registered. 200: a retry completed an earlier registration whose ledger reply was lost (custodial: the participant is on the ' +
+          'ledger, approved and bound to the identity this gateway stored for it before submitting, and no token was issued yet; self-custody: ' +
+          'not enrolled yet, the same secret). 409 ALREADY_EXISTS: the id exists otherwise (bound to another identity, its registration ' +
+          'finished, or the id is registered at the CA by someone else). 503 CA_UNAVAILABLE: the CA did not answer.',
+        body: RegistrationBody,
+        response: { 200: Registered, 201: Registered, ...problems(401, 403, 409, 422, 503) },
       },
     },
     async (request, reply) => {
       // 200: a retry completed a registration whose ledger reply was lost (services/participants.ts).
-      const { created, participant, token } = await participants.register(app.gateway, request.body);
-      return reply.status(created ? 201 : 200).header('location', `/v1/participants/${participant.id}`).send({ participant, token });
+      const { created, ...registered } = await participants.register(app.gateway, request.body);
+      return reply.status(created ? 201 : 200).header('location', `/v1/participants/${registered.participant.id}`).send(registered);
     },
   );
 
