@@ -45,7 +45,16 @@ ECCH_CHAINCODE_MODULE="${ECCH_CHAINCODE_MODULE:-$ECCH_ROOT/chaincode}"
 ORDERERS=(orderer1 orderer2 orderer3)
 PEERS=(peer0.community peer0.grid)
 CC_SERVERS=(cc.community cc.grid)
-ALL_NODES=("${ORDERERS[@]}" "${PEERS[@]}" "${CC_SERVERS[@]}")
+# One Fabric CA server per application org (network/README.md, "Fabric CA"); node
+# identities stay cryptogen's, the CAs issue client identities.
+CAS=(ca.community ca.grid)
+ALL_NODES=("${ORDERERS[@]}" "${PEERS[@]}" "${CC_SERVERS[@]}" "${CAS[@]}")
+
+FABRIC_CA_VERSION="${FABRIC_CA_VERSION:-v1.5.21}"
+# The identities the scripts register at the Community CA (register_ca_identities).
+CA_BOOTSTRAP_ADMIN=admin
+CA_REGISTRAR_ID=ecch-gateway
+CA_NA_ID=ecch-na
 
 if ! [[ "$ECCH_PORT_BASE" =~ ^[0-9]+$ ]] || ((ECCH_PORT_BASE < 1024 || ECCH_PORT_BASE > 65400)); then
   echo "ECCH_PORT_BASE must be an integer in 1024..65400 (got '$ECCH_PORT_BASE')" >&2
@@ -148,6 +157,8 @@ host_port() {
     peer0.community:main) off=71 ;; peer0.community:cc) off=72 ;; peer0.community:ops) off=73 ;;
     peer0.grid:main) off=81 ;; peer0.grid:cc) off=82 ;; peer0.grid:ops) off=83 ;;
     cc.community:main) off=91 ;; cc.grid:main) off=92 ;;
+    ca.community:main) off=74 ;; ca.community:ops) off=75 ;;
+    ca.grid:main) off=84 ;; ca.grid:ops) off=85 ;;
     *) echo "no port $kind for node $node" >&2; return 1 ;;
   esac
   echo $((ECCH_PORT_BASE + off))
@@ -160,6 +171,7 @@ all_host_ports() {
   for n in "${ORDERERS[@]}"; do host_port "$n" main; host_port "$n" admin; host_port "$n" ops; done
   for n in "${PEERS[@]}"; do host_port "$n" main; host_port "$n" cc; host_port "$n" ops; done
   for n in "${CC_SERVERS[@]}"; do host_port "$n" main; done
+  for n in "${CAS[@]}"; do host_port "$n" main; host_port "$n" ops; done
 }
 
 # Ports that compose publishes on 127.0.0.1 (node ops ports and chaincode servers stay
@@ -168,6 +180,7 @@ published_host_ports() {
   local n
   for n in "${ORDERERS[@]}"; do host_port "$n" main; host_port "$n" admin; done
   for n in "${PEERS[@]}"; do host_port "$n" main; done
+  for n in "${CAS[@]}"; do host_port "$n" main; done
 }
 
 node_kind() {
@@ -175,6 +188,7 @@ node_kind() {
     orderer[123]) echo orderer ;;
     peer0.community | peer0.grid) echo peer ;;
     cc.community | cc.grid) echo cc ;;
+    ca.community | ca.grid) echo ca ;;
     *) return 1 ;;
   esac
 }
@@ -195,6 +209,7 @@ node_fqdn() {
     peer0.*) echo "$1.ecch.local" ;;
     cc.community) echo "ecch-market.community.ecch.local" ;;
     cc.grid) echo "ecch-market.grid.ecch.local" ;;
+    ca.community | ca.grid) echo "$1.ecch.local" ;;
   esac
 }
 # The chaincode server a peer dials, and the peer a chaincode server serves.
@@ -204,7 +219,7 @@ cc_peer() { echo "peer0.${1#cc.}"; }
 net_host() { if [[ "$ECCH_MODE" == compose ]]; then node_fqdn "$1"; else echo 127.0.0.1; fi; }
 net_port() {
   if [[ "$ECCH_MODE" == compose ]]; then
-    case "$(node_kind "$1")" in orderer) echo 7050 ;; peer) echo 7051 ;; cc) echo 9999 ;; esac
+    case "$(node_kind "$1")" in orderer) echo 7050 ;; peer) echo 7051 ;; cc) echo 9999 ;; ca) echo 7054 ;; esac
   else
     host_port "$1" main
   fi
@@ -231,6 +246,19 @@ org_admin_cert() { local d; d=$(org_admin_dir "$1"); echo "$d/msp/signcerts/$(ba
 org_admin_key() { echo "$(org_admin_dir "$1")/msp/keystore/priv_sk"; }
 
 CHANNEL_BLOCK="$RUN_DIR/channel/$CHANNEL.block"
+
+# Fabric CA: per org, the server's TLS certificate (issued from the org's TLS CA), the
+# server's home (native mode; compose keeps it in a volume), the bootstrap admin's
+# fabric-ca-client home; and the secrets (0600) in one directory of the run directory.
+ca_of() { echo "ca.$1"; }                           # the CA node of an org
+ca_name() { ca_of "$1"; }                           # its --caname
+ca_dir() { echo "$RUN_DIR/fabric-ca/$1"; }
+ca_tls_dir() { echo "$(ca_dir "$1")/tls"; }
+ca_server_home() { echo "$(ca_dir "$1")/server"; }
+ca_admin_home() { echo "$(ca_dir "$1")/admin"; }
+SECRETS_DIR="$RUN_DIR/secrets"
+ca_bootstrap_secret_file() { echo "$SECRETS_DIR/$(ca_of "$1")-bootstrap-admin.secret"; }
+identity_secret_file() { echo "$SECRETS_DIR/$1.secret"; } # ecch-gateway, ecch-na
 cc_package_file() { echo "$RUN_DIR/chaincode/$1.tar.gz"; } # by org
 
 # ---------------------------------------------------------------- tools
@@ -244,15 +272,16 @@ ECCH_FABRIC_LOGGING_SPEC="${ECCH_FABRIC_LOGGING_SPEC:-grpc=warning:info}"
 
 ensure_binaries() {
   local t missing=0
-  for t in peer orderer configtxgen osnadmin cryptogen; do
+  for t in peer orderer configtxgen osnadmin cryptogen fabric-ca-server fabric-ca-client; do
     [[ -x "$(fabric_bin "$t")" ]] || missing=1
   done
+  [[ "$(cat "$FABRIC_BIN_DIR/.fabric-ca" 2>/dev/null)" == "$FABRIC_CA_VERSION" ]] || missing=1
   if ((missing)); then
-    log "Fabric binaries missing in $FABRIC_BIN_DIR: building them (network/scripts/install-binaries.sh)"
+    log "Fabric binaries missing in $FABRIC_BIN_DIR: building them (network/scripts/install-binaries.sh; Fabric CA takes 2-3 min the first time)"
     FABRIC_BIN_DIR="$FABRIC_BIN_DIR" bash "$NET_DIR/scripts/install-binaries.sh" ||
       fail "building the Fabric binaries (network/scripts/install-binaries.sh)"
   else
-    log "Fabric binaries: cached in $FABRIC_BIN_DIR ($(cat "$FABRIC_BIN_DIR/.pin" 2>/dev/null || echo 'unknown pin'))"
+    log "Fabric binaries: cached in $FABRIC_BIN_DIR ($(cat "$FABRIC_BIN_DIR/.pin" 2>/dev/null || echo 'unknown pin'), Fabric CA $FABRIC_CA_VERSION)"
   fi
 }
 
@@ -320,6 +349,103 @@ package_id() {
   local sum
   sum=$(sha256sum "$(cc_package_file "$1")") || return 1
   echo "$CC_LABEL:${sum%% *}"
+}
+
+# ---------------------------------------------------------------- Fabric CA
+
+# A new random secret (hex: safe in an enrolment URL) in FILE, 0600, unless FILE exists.
+ensure_secret_file() {
+  local file=$1
+  [[ -s "$file" ]] && return 0
+  mkdir -p "$(dirname "$file")" && chmod 700 "$(dirname "$file")" || return 1
+  (umask 077 && head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$file.tmp") && mv "$file.tmp" "$file"
+}
+
+# The secrets of both CAs' bootstrap admins, the gateway's registrar and the NA.
+ensure_ca_secrets() {
+  local org
+  for org in community grid; do ensure_secret_file "$(ca_bootstrap_secret_file "$org")" || return 1; done
+  ensure_secret_file "$(identity_secret_file "$CA_REGISTRAR_ID")" &&
+    ensure_secret_file "$(identity_secret_file "$CA_NA_ID")"
+}
+
+# The CA server's TLS certificate: an ECDSA P-256 key and a server certificate issued by
+# the org's cryptogen TLS CA (so clients trust it with tlsca, like the org's peers), for
+# the CA's FQDN, its compose service name, localhost and 127.0.0.1. openssl x509 takes
+# the authority key id from the TLS CA's own subject key id.
+make_ca_tls() {
+  local org=$1 dir ca fqdn
+  dir=$(ca_tls_dir "$org") ca=$(ca_of "$org") fqdn=$(node_fqdn "$(ca_of "$org")")
+  # (Called from step's `||` context, where set -e is off: every command is checked.)
+  mkdir -p "$dir" || return 1
+  (umask 077 && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$dir/server.key") || return 1
+  openssl req -new -key "$dir/server.key" -subj "/C=US/ST=California/L=San Francisco/O=$(org_domain "$org")/CN=$fqdn" \
+    -out "$dir/server.csr" || return 1
+  printf '%s\n' 'basicConstraints=critical,CA:FALSE' 'keyUsage=critical,digitalSignature,keyEncipherment' \
+    'extendedKeyUsage=serverAuth' 'subjectKeyIdentifier=hash' 'authorityKeyIdentifier=keyid' \
+    "subjectAltName=DNS:$fqdn,DNS:$ca,DNS:localhost,IP:127.0.0.1" >"$dir/server.ext" || return 1
+  openssl x509 -req -in "$dir/server.csr" -CA "$(org_tlsca "$org")" -CAkey "$(org_dir "$org")/tlsca/priv_sk" \
+    -set_serial "0x$(openssl rand -hex 16)" -days 3650 -sha256 -extfile "$dir/server.ext" -out "$dir/server.crt" || return 1
+  rm -f "$dir/server.csr" "$dir/server.ext"
+  openssl verify -CAfile "$(org_tlsca "$org")" "$dir/server.crt"
+}
+
+# ca_client ORG HOME COMMAND ARGS...: fabric-ca-client against ORG's CA on this machine
+# (host address), trusting the org's TLS CA, with HOME as its home (msp/ below it).
+# Prints its output without the secrets fabric-ca-client echoes (register's
+# "Password: ...", identity modify's "Secret: ...").
+ca_client() {
+  local org=$1 home=$2 rc=0 out; shift 2
+  local cmd=$1; shift
+  mkdir -p "$home" && chmod 700 "$home" || return 1
+  out=$(FABRIC_CA_CLIENT_URL="${FABRIC_CA_CLIENT_URL:-https://$(host_addr "$(ca_of "$org")")}" \
+    "$(fabric_bin fabric-ca-client)" "$cmd" -H "$home" --caname "$(ca_name "$org")" \
+    --tls.certfiles "$(org_tlsca "$org")" "$@" 2>&1) || rc=$?
+  printf '%s\n' "$out" | sed -e 's/^Password: .*/Password: (hidden)/' -e 's/Secret: [^,]*/Secret: (hidden)/'
+  return $rc
+}
+
+# The CA answers over TLS (its cainfo, with the org's TLS CA as trust).
+ca_ready() { ca_client "$1" "$(ca_admin_home "$1")" getcainfo; }
+
+# Enrols ORG's bootstrap admin into its fabric-ca-client home (re-enrolling is fine).
+# The secret goes in the URL through the environment, not on the command line.
+ca_enroll_bootstrap() {
+  local org=$1 secret
+  secret=$(<"$(ca_bootstrap_secret_file "$org")") || return 1
+  FABRIC_CA_CLIENT_URL="https://$CA_BOOTSTRAP_ADMIN:$secret@$(host_addr "$(ca_of "$org")")" \
+    ca_client "$org" "$(ca_admin_home "$org")" enroll --csr.names ''
+}
+
+# ca_register ORG ID SECRET_FILE ATTRS: registers ID (type client, root affiliation, so
+# its certificates carry OU=client only; unlimited enrolments) with ATTRS as ORG's
+# bootstrap admin. Idempotent: an ID already registered (a compose network restarted
+# with its volumes) is modified to the same type, attributes and secret instead.
+ca_register() {
+  local org=$1 id=$2 secret_file=$3 attrs=$4 secret out rc=0
+  secret=$(<"$secret_file") || return 1
+  local home; home=$(ca_admin_home "$org")
+  out=$(FABRIC_CA_CLIENT_ID_SECRET="$secret" ca_client "$org" "$home" register \
+    --id.name "$id" --id.type client --id.affiliation . --id.maxenrollments -1 --id.attrs "$attrs") || rc=$?
+  if ((rc == 0)); then printf '%s\n' "$out"; return 0; fi
+  if ! grep -q 'is already registered' <<<"$out"; then printf '%s\n' "$out"; return 1; fi
+  echo "$id is already registered at $(ca_name "$org"): setting its type, attributes and secret again"
+  ca_client "$org" "$home" identity modify "$id" --type client --maxenrollments -1 --secret "$secret" --attrs "$attrs"
+}
+
+# After the CAs answer: enrol both bootstrap admins, register the gateway's registrar
+# (may register client identities only, revoke, generate CRLs; no
+# hf.Registrar.Attributes, so it cannot register ecch.role and cannot mint an NA) and
+# the NA (ecch.role=na in its enrolment certificate) at the Community CA.
+register_ca_identities() {
+  local org
+  for org in community grid; do
+    step "$(ca_name "$org"): enrol the bootstrap admin '$CA_BOOTSTRAP_ADMIN' ($(ca_admin_home "$org"))" "$(ca_of "$org")" -- ca_enroll_bootstrap "$org"
+  done
+  step "$(ca_name community): register '$CA_REGISTRAR_ID' (client; hf.Registrar.Roles=client, hf.Revoker, hf.GenCRL)" ca.community -- \
+    ca_register community "$CA_REGISTRAR_ID" "$(identity_secret_file "$CA_REGISTRAR_ID")" 'hf.Registrar.Roles=client,hf.Revoker=true,hf.GenCRL=true'
+  step "$(ca_name community): register '$CA_NA_ID' (client; ecch.role=na:ecert)" ca.community -- \
+    ca_register community "$CA_NA_ID" "$(identity_secret_file "$CA_NA_ID")" 'ecch.role=na:ecert'
 }
 
 # ---------------------------------------------------------------- admin clients
@@ -509,6 +635,21 @@ write_connection_json() {
       "orgs/$msp/admin/keyPath=$(_conn_path "$(org_admin_key "$org")")"
       "orgs/$msp/admin/mspPath=$(_conn_path "$(org_admin_msp "$org")")")
   done
+  # The Fabric CA of each application org, and the identities registered at the Community
+  # CA for the gateway-api (network/README.md, "Fabric CA").
+  for org in community grid; do
+    msp=$(org_msp "$org")
+    local ca_url
+    if [[ "$kind" == host ]]; then ca_url="https://$(host_addr "$(ca_of "$org")")"; else ca_url="https://$(net_addr "$(ca_of "$org")")"; fi
+    kv+=("orgs/$msp/fabricCa/url=$ca_url" "orgs/$msp/fabricCa/caName=$(ca_name "$org")"
+      "orgs/$msp/fabricCa/tlsCACertPath=$(_conn_path "$(org_tlsca "$org")")"
+      "orgs/$msp/fabricCa/bootstrap/enrollmentId=$CA_BOOTSTRAP_ADMIN"
+      "orgs/$msp/fabricCa/bootstrap/secretPath=$(_conn_path "$(ca_bootstrap_secret_file "$org")")")
+  done
+  kv+=("gateway/registrar/enrollmentId=$CA_REGISTRAR_ID"
+    "gateway/registrar/secretPath=$(_conn_path "$(identity_secret_file "$CA_REGISTRAR_ID")")"
+    "gateway/na/enrollmentId=$CA_NA_ID"
+    "gateway/na/secretPath=$(_conn_path "$(identity_secret_file "$CA_NA_ID")")")
   kv+=("orgs/OrdererMSP/admin/tlsClientCertPath=$(_conn_path "$(org_admin_dir orderer)/tls/client.crt")"
     "orgs/OrdererMSP/admin/tlsClientKeyPath=$(_conn_path "$(org_admin_dir orderer)/tls/client.key")")
   for n in "${PEERS[@]}"; do

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The ECCH Fabric network as native processes on 127.0.0.1 (tests, CI, development).
 #
-#   network.sh up                 generate crypto + channel block, start 3 orderers, 2 peers
-#                                 and 2 chaincode servers, create the channel, deploy
-#                                 ecch-market, wait until it answers, write connection.json
+#   network.sh up                 generate crypto + channel block, start 3 orderers, 2 peers,
+#                                 2 chaincode servers and a Fabric CA per org (registering the
+#                                 gateway's registrar and the NA at the Community CA), create
+#                                 the channel, deploy ecch-market, wait until it answers, write
+#                                 connection.json
 #                                 (exits 3, touching nothing, if a network already runs there)
 #   network.sh down               stop everything it started, verify no port is left
 #                                 listening, delete the run directory
@@ -16,6 +18,7 @@
 #   network.sh nodes              the node names
 #
 # Nodes: orderer1 orderer2 orderer3 peer0.community peer0.grid cc.community cc.grid
+#        ca.community ca.grid
 #
 # Environment (read by `up`; later commands reuse what `up` saved in <run dir>/network.env):
 #   ECCH_PORT_BASE         first port of the block used (default 17000; ports are base+50..92)
@@ -81,6 +84,21 @@ node_env() {
       printf '%s\n' "NODE_PATH=$ECCH_ROOT/node_modules" \
         "CORE_CHAINCODE_LOGGING_LEVEL=${ECCH_CHAINCODE_LOGGING_LEVEL:-info}"
       ;;
+    ca)
+      # Signs with the org's cryptogen CA (the MSPs already trust it); TLS with a
+      # certificate from the org's TLS CA (make_ca_tls). The bootstrap admin's secret is
+      # read from its file by node_cmd, not passed here.
+      printf '%s\n' "FABRIC_CA_SERVER_HOME=$(ca_server_home "$org")" \
+        "FABRIC_CA_SERVER_ADDRESS=127.0.0.1" \
+        "FABRIC_CA_SERVER_PORT=$(host_port "$n")" \
+        "FABRIC_CA_SERVER_CA_NAME=$(ca_name "$org")" \
+        "FABRIC_CA_SERVER_CA_CERTFILE=$(org_ca_cert "$org")" \
+        "FABRIC_CA_SERVER_CA_KEYFILE=$(org_ca_key "$org")" \
+        "FABRIC_CA_SERVER_TLS_ENABLED=true" \
+        "FABRIC_CA_SERVER_TLS_CERTFILE=$(ca_tls_dir "$org")/server.crt" \
+        "FABRIC_CA_SERVER_TLS_KEYFILE=$(ca_tls_dir "$org")/server.key" \
+        "FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS=$(host_addr "$n" ops)"
+      ;;
   esac
 }
 
@@ -98,6 +116,17 @@ node_cmd() {
         --chaincode-id "$(package_id "$(node_org "$n")")" \
         --module-path "$ECCH_CHAINCODE_MODULE"
       ;;
+    ca)
+      # A new home is initialised first with `-b admin:<secret>` given through the
+      # environment (not the command line), read from the 0600 file; `init` prints its
+      # configuration with a `boot: admin:<secret>` line (Fabric CA's filter of sensitive
+      # lines misses it), which is dropped. `start` then needs no bootstrap argument.
+      # umask 077: the generated config (which records the bootstrap identity), the
+      # SQLite database and the keystore are for the server's user only.
+      # shellcheck disable=SC2016
+      printf '%s\n' sh -c 'umask 077; if [ ! -f "$FABRIC_CA_SERVER_HOME/fabric-ca-server-config.yaml" ]; then FABRIC_CA_SERVER_BOOT="$3:$(cat "$1")" "$2" init 2>&1 | grep -v "^boot:"; fi; exec "$2" start' \
+        fabric-ca-server "$(ca_bootstrap_secret_file "$(node_org "$n")")" "$(fabric_bin fabric-ca-server)" "$CA_BOOTSTRAP_ADMIN"
+      ;;
   esac
 }
 
@@ -106,6 +135,7 @@ node_ports() {
     orderer) host_port "$1" main; host_port "$1" admin; host_port "$1" ops ;;
     peer) host_port "$1" main; host_port "$1" cc; host_port "$1" ops ;;
     cc) host_port "$1" main ;;
+    ca) host_port "$1" main; host_port "$1" ops ;;
   esac
 }
 
@@ -117,7 +147,7 @@ node_alive() {
   local pid want
   pid=$(pid_of "$1") || return 1
   [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
-  case "$(node_kind "$1")" in orderer) want=orderer ;; peer) want=peer ;; cc) want=cli.js ;; esac
+  case "$(node_kind "$1")" in orderer) want=orderer ;; peer) want=peer ;; cc) want=cli.js ;; ca) want=fabric-ca-server ;; esac
   tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$want"
 }
 
@@ -131,6 +161,9 @@ start_node() {
     port_listening "$p" && fail "cannot start $n: port $p on 127.0.0.1 is already in use$(port_owner "$p")"
   done
   mkdir -p "$PID_DIR" "$LOG_DIR" "$RUN_DIR/data"
+  if [[ "$(node_kind "$n")" == ca ]]; then
+    mkdir -p "$(ca_server_home "$(node_org "$n")")" && chmod 700 "$(ca_server_home "$(node_org "$n")")"
+  fi
   local envs cmd
   mapfile -t envs < <(node_env "$n")
   mapfile -t cmd < <(node_cmd "$n")
@@ -150,6 +183,7 @@ wait_node_ready() {
     orderer) retry 60 "waiting for $n's admin endpoint ($(host_addr "$n" admin))" "$n" -- osn "$n" list ;;
     peer) retry 60 "waiting for $n ($(host_addr "$n"))" "$n" -- peer_ready "$(node_org "$n")" ;;
     cc) retry 60 "waiting for $n to listen ($(host_addr "$n"))" "$n" -- port_listening "$(host_port "$n")" ;;
+    ca) retry 60 "waiting for $n to answer over TLS (https://$(host_addr "$n"), cainfo)" "$n" -- ca_ready "$(node_org "$n")" ;;
   esac
 }
 
@@ -254,9 +288,16 @@ cmd_up() {
   for org in community grid; do
     step "packaging $CC_LABEL as ccaas for $(org_msp "$org") (server $(net_addr "cc.$org"))" -- make_cc_package "$org"
   done
+  for org in community grid; do
+    step "openssl: TLS server certificate of $(ca_of "$org") (issued by $(basename "$(org_tlsca "$org")"))" -- make_ca_tls "$org"
+  done
+  step "secrets: Fabric CA bootstrap admins, $CA_REGISTRAR_ID, $CA_NA_ID ($SECRETS_DIR, 0600)" -- ensure_ca_secrets
 
+  for n in "${CAS[@]}"; do start_node "$n"; done
   for n in "${ORDERERS[@]}"; do start_node "$n"; done
   for n in "${ORDERERS[@]}"; do wait_node_ready "$n"; done
+  for n in "${CAS[@]}"; do wait_node_ready "$n"; done
+  register_ca_identities
   for n in "${PEERS[@]}"; do start_node "$n"; done
   for n in "${PEERS[@]}"; do wait_node_ready "$n"; done
   for n in "${CC_SERVERS[@]}"; do start_node "$n"; done

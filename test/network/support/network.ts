@@ -22,13 +22,30 @@ interface PathPair {
   keyPath: string;
 }
 
+/** An identity registered at a Fabric CA: its enrolment id and the file holding its secret. */
+export interface EnrolmentSecret {
+  enrollmentId: string;
+  secretPath: string;
+}
+
+/** An application org's Fabric CA server (network/README.md, "Fabric CA"). */
+export interface FabricCaInfo {
+  url: string;
+  caName: string;
+  /** The PEM a client trusts for the CA server's TLS certificate. */
+  tlsCACertPath: string;
+  bootstrap: EnrolmentSecret;
+}
+
 /** The parts of connection.json (schema ecch-network/v1) the suites read. */
 export interface NetworkConnection {
   channel: string;
   chaincode: { name: string; endorsementPolicy: string };
   naAttribute: { name: string; value: string };
-  gateway: { peer: string; mspId: string };
-  orgs: Record<string, { mspId: string; ca: PathPair; admin: PathPair & { mspPath?: string; tlsClientCertPath?: string; tlsClientKeyPath?: string } }>;
+  /** `registrar` and `na`: identities registered at the Community CA for the gateway-api. */
+  gateway: { peer: string; mspId: string; registrar?: EnrolmentSecret; na?: EnrolmentSecret };
+  /** `fabricCa`: CommunityMSP and GridMSP only. */
+  orgs: Record<string, { mspId: string; ca: PathPair; fabricCa?: FabricCaInfo; admin: PathPair & { mspPath?: string; tlsClientCertPath?: string; tlsClientKeyPath?: string } }>;
   peers: Record<string, { mspId: string; endpoint: string; hostnameOverride: string; tlsCACertPath: string }>;
   orderers: Record<string, { endpoint: string; adminEndpoint: string; hostnameOverride: string; tlsCACertPath: string }>;
   tools: { fabricBinDir: string; fabricCfgPath?: string };
