@@ -9,6 +9,8 @@ import path from 'node:path';
 import type { LedgerIdentity, TransactionCall } from '@ecch/gateway-api/ledger/port';
 import { createCertificateAuthority, issueIdentity } from '@ecch/gateway-api/identity/issuer';
 import { identityKey } from '@ecch/gateway-api/identity/identity-key';
+import { loadOrCreateEmbeddedCa } from '@ecch/gateway-api/identity/ca-store';
+import { InProcessCa } from '@ecch/gateway-api/identity/in-process-ca';
 import { ADMIN, call, expectProblem, openGateway, removeDir, tempDataDir } from './support/gateway';
 
 jest.setTimeout(60_000);
@@ -126,5 +128,29 @@ describe('applications and approvals', () => {
     expect((await call(app, 'GET', '/v1/participants/a-appr', retry.body.token)).status).toBe(200);
     // Once the token is out, a further approval is the ledger's 409 again.
     expectProblem(await call(app, 'POST', '/v1/participants/a-appr/approve', ADMIN), 409, 'INVALID_STATE');
+  });
+});
+
+describe('a registration that stopped at the CA', () => {
+  it('when the gateway stops between registering the id at the CA and enrolling it, then the retry enrols under the same derived secret (201)', async () => {
+    const proto = InProcessCa.prototype;
+    const original = proto.enroll;
+    proto.enroll = async function () {
+      proto.enroll = original;
+      throw new Error('the gateway stopped after the CA registration');
+    };
+    expectProblem(await call(app, 'POST', '/v1/participants', ADMIN, household('ca-stop')), 500, 'INTERNAL');
+    expect(existsSync(path.join(dir, 'ca', 'registrations', 'ca-stop.json'))).toBe(true);
+    expect(existsSync(walletFile('ca-stop'))).toBe(false);
+    const retry = await call(app, 'POST', '/v1/participants', ADMIN, household('ca-stop'));
+    expect(retry.status).toBe(201);
+    expect((await call(app, 'GET', '/v1/participants/ca-stop', retry.body.token)).status).toBe(200);
+  });
+
+  it('when the id is registered at the CA under a secret this gateway did not derive, then 409 ALREADY_EXISTS and nothing on the ledger', async () => {
+    const authority = await InProcessCa.open(await loadOrCreateEmbeddedCa(dir, app.gateway.identities.walletKey), dir);
+    await authority.register({ enrollmentId: 'ca-taken', secret: 'an operator chose this', maxEnrollments: -1 });
+    expectProblem(await call(app, 'POST', '/v1/participants', ADMIN, household('ca-taken')), 409, 'ALREADY_EXISTS');
+    expectProblem(await call(app, 'GET', '/v1/participants/ca-taken', ADMIN), 404, 'NOT_FOUND');
   });
 });

@@ -19,6 +19,7 @@ import { certificateKeySha256, CsrError, newKeyAndCsr, readCsr } from './csr';
 import { EnrolmentRefused, type EnrolmentAuthority } from './enrolment-authority';
 import { identityKey } from './identity-key';
 import type { Wallet } from './wallet';
+import type { WalletKey } from './wallet-key';
 
 x509.cryptoProvider.set(webcrypto as never);
 
@@ -61,6 +62,11 @@ export class Identities {
       await wallet.put('na', na);
     }
     return new Identities(wallet, authority, mspId, na);
+  }
+
+  /** The key the wallet is sealed under (tools that open DATA_DIR's other sealed files need it). */
+  get walletKey(): WalletKey {
+    return this.wallet.key;
   }
 
   /** PEM of the CA certificate the identities chain to. */

@@ -13,6 +13,8 @@
  * identity/ takes nothing from ledger/ but the types of port.ts
  * (test/gateway/module-direction.test.ts).
  */
+// First: the chaincode package logs every contract decorator at import unless the shim's level is set beforehand.
+import './embedded/shim-logging';
 import { promises as fs } from 'node:fs';
 import { ROLE_ATTRIBUTE, ROLES } from '@ecch/chaincode';
 import type { GatewayConfig } from '../config';
