@@ -9,6 +9,8 @@ import { createEmbeddedLedger } from '../../gateway-api/src/ledger/embedded';
 import { readConnectionProfile } from '../../gateway-api/src/ledger/fabric/connection-profile';
 import { createFabricLedger } from '../../gateway-api/src/ledger/fabric/fabric-ledger';
 import type { Ledger, LedgerIdentity, TransactionCall } from '../../gateway-api/src/ledger/port';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { loadCaFromFiles, loadOrCreateEmbeddedCa } from '../../gateway-api/src/identity/ca-store';
 import type { CertificateAuthority } from '../../gateway-api/src/identity/issuer';
 import { Wallet } from '../../gateway-api/src/identity/wallet';
@@ -48,8 +50,11 @@ export async function openAdapter(
     ledger = await createEmbeddedLedger({ dataDir: config.dataDir, trustedCas: [ca.certificate] });
   } else {
     const profile = await readConnectionProfile(config.fabricConnection);
-    ca = await loadCaFromFiles(profile.ca.certificate, profile.ca.privateKey);
-    ledger = await createFabricLedger(profile, config.fabric);
+    // The bench is an operator's tool on the network's host: it issues its throwaway
+    // identities with the org CA's key from the network's run directory (the gateway
+    // never reads that key; it enrols at the Fabric CA).
+    ca = await operatorCa(config.fabricConnection, profile.mspId);
+    ledger = await createFabricLedger(profile, config.fabric, async () => na);
   }
   const bounded = limiter(inFlightCap);
   return {
@@ -66,4 +71,13 @@ export async function openAdapter(
     submit: (who, contract, transaction, ...args) => bounded(() => ledger.submit(who, { contract, transaction, args })),
     close: () => ledger.close(),
   };
+}
+
+/** The org CA's certificate and key as the network wrote them (connection.json orgs/<msp>/ca). */
+async function operatorCa(connectionFile: string, mspId: string): Promise<CertificateAuthority> {
+  const conn = JSON.parse(readFileSync(connectionFile, 'utf8')) as { orgs: Record<string, { ca?: { certPath: string; keyPath?: string } }> };
+  const ca = conn.orgs[mspId]?.ca;
+  if (!ca?.keyPath) throw new Error(`${connectionFile}: orgs/${mspId}/ca/keyPath is missing (the bench issues its identities with the org CA key)`);
+  const abs = (p: string) => path.resolve(path.dirname(connectionFile), p);
+  return loadCaFromFiles(abs(ca.certPath), abs(ca.keyPath));
 }
