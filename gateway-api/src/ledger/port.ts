@@ -6,6 +6,12 @@
  * Chaincode names its contracts ('participants', 'markets', 'orders', 'accounts',
  * 'audit'); every transaction takes string arguments and returns a JSON string.
  * A refusal is a {@link LedgerRefusal} carrying the chaincode's stable error code.
+ *
+ * A household that holds its own key signs its transactions offline
+ * ({@link OfflineSigning}): the ledger hands out the bytes to sign and their digest,
+ * the household signs the digest, and sends the bytes and the signature back, once
+ * for the proposal, once for the endorsed transaction and once for the commit-status
+ * request. Nothing is kept between the steps.
  */
 import type { ErrorCode } from '@ecch/chaincode';
 
@@ -63,8 +69,124 @@ export class LedgerUnavailable extends Error {
   }
 }
 
+/** Who signs an offline-signed transaction: the holder of this certificate's private key (the ledger has only the certificate). */
+export interface Creator {
+  mspId: string;
+  /** PEM certificate. */
+  certificate: string;
+}
+
+/** An unsigned proposal: sign `digest` (ECDSA P-256, DER) and send it back with `proposal` to endorse. */
+export interface OfflineProposal {
+  transactionId: string;
+  proposal: Uint8Array;
+  digest: Uint8Array;
+}
+
+/** An endorsed, unsigned transaction and the chaincode's JSON result if it commits. */
+export interface OfflineTransaction {
+  transactionId: string;
+  transaction: Uint8Array;
+  digest: Uint8Array;
+  result: string;
+}
+
+/** The transaction is with the orderer (embedded: committed); sign `digest` to ask for its commit status. */
+export interface OfflineCommit {
+  transactionId: string;
+  commit: Uint8Array;
+  digest: Uint8Array;
+}
+
+/** A transaction committed as valid (any other validation code is a {@link TransactionInvalid}). */
+export interface OfflineStatus {
+  transactionId: string;
+  status: 'VALID';
+  blockNumber: bigint;
+  /** The chaincode's JSON result, when the ledger kept it (embedded); on Fabric read it from the transaction ({@link OfflineSigning.read}). */
+  result?: string;
+}
+
+export type SignableKind = 'proposal' | 'transaction' | 'commit';
+
+/** What signable bytes say, read without a signature and without sending anything. */
+export interface SignableFacts {
+  transactionId: string;
+  creator: Creator;
+  /** The chaincode call (proposal, transaction). */
+  call?: TransactionCall;
+  /** The endorsed JSON result (transaction). */
+  result?: string;
+}
+
+/**
+ * Offline signing, stateless across steps (the caller sends the bytes back each time),
+ * so a gateway restart between steps loses nothing:
+ *
+ *   prepare → sign digest → endorse → sign digest → submit → sign digest → commitStatus
+ *
+ * Every signature is ECDSA P-256 over the digest (SHA-256, prehashed), DER-encoded, as
+ * fabric-gateway's `signers.newPrivateKeySigner` makes it, by the creator's key. A
+ * chaincode refusal stays a {@link LedgerRefusal}; a message or signature the ledger
+ * will not take is a {@link SigningRefusal}; a transaction ordered but invalidated is
+ * a {@link TransactionInvalid}.
+ */
+export interface OfflineSigning {
+  /** Builds the proposal for `creator`; nothing is sent or written. */
+  prepare(creator: Creator, call: TransactionCall): Promise<OfflineProposal>;
+  /** Has the signed proposal endorsed (the chaincode runs, nothing is written). */
+  endorse(proposal: Uint8Array, signature: Uint8Array): Promise<OfflineTransaction>;
+  /** Sends the signed transaction to be ordered and committed (the same one again never acts twice). */
+  submit(transaction: Uint8Array, signature: Uint8Array): Promise<OfflineCommit>;
+  /** Waits for the transaction's commit; resolves only if it committed as valid. */
+  commitStatus(commit: Uint8Array, signature: Uint8Array): Promise<OfflineStatus>;
+  /** Reads signable bytes of this ledger's format; a {@link SigningRefusal} MALFORMED_MESSAGE otherwise. */
+  read(kind: SignableKind, bytes: Uint8Array): SignableFacts;
+}
+
+export type SigningRefusalCode =
+  /** Not a proposal, transaction or commit request of this ledger's, or not of the kind expected. */
+  | 'MALFORMED_MESSAGE'
+  /** The signature does not verify with the creator's certificate (or is not low-S DER ECDSA). */
+  | 'SIGNATURE_INVALID'
+  /** The creator's certificate is not issued by a CA the ledger trusts. */
+  | 'CERTIFICATE_NOT_TRUSTED'
+  /** A commit-status request for a transaction this ledger has not committed. */
+  | 'TRANSACTION_NOT_FOUND';
+
+/** The ledger refused a signed message before any transaction ran; nothing was written. */
+export class SigningRefusal extends Error {
+  constructor(
+    readonly code: SigningRefusalCode,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${code}: ${detail}`, options);
+    this.name = 'SigningRefusal';
+  }
+}
+
+/**
+ * The transaction was not committed as valid, with Fabric's validation code:
+ * MVCC_READ_CONFLICT (the state it read changed since endorsement; on the embedded
+ * ledger, its result or write set would now differ), DUPLICATE_TXID,
+ * ENDORSEMENT_POLICY_FAILURE, ... Nothing of it was written.
+ */
+export class TransactionInvalid extends Error {
+  constructor(
+    readonly transactionId: string,
+    readonly status: string,
+    readonly detail: string,
+  ) {
+    super(`transaction ${transactionId} is invalid: ${status}: ${detail}`);
+    this.name = 'TransactionInvalid';
+  }
+}
+
 export interface Ledger {
   readonly kind: 'embedded' | 'fabric';
+  /** Transactions the creator signs itself (self-custody households). */
+  readonly offline: OfflineSigning;
   /** Endorse, order and commit; resolves with the transaction's JSON result once committed. */
   submit(identity: LedgerIdentity, call: TransactionCall): Promise<string>;
   /** Read-only query; nothing is written. */

@@ -3,6 +3,8 @@
  * for `npm start` with no Fabric network and for fast tests. Transactions are
  * endorsed and committed one at a time (a single orderer, one transaction per
  * block), so there are no MVCC conflicts; each commit is one synced atomic batch.
+ * Households that hold their own key sign offline (offline.ts): the same chaincode,
+ * the same queue, in byte formats of the ledger's own (offline-format.ts).
  */
 import './shim-logging';
 import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the polyfill loaded first
@@ -11,9 +13,10 @@ import { mkdirSync } from 'node:fs';
 import { ClassicLevel } from 'classic-level';
 import { MemoryLevel } from 'memory-level';
 import * as x509 from '@peculiar/x509';
-import { EventCheckpoint, Ledger, LedgerEvent, LedgerIdentity, LedgerUnavailable, TransactionCall } from '../port';
-import { CHANNEL_ID, endorse, newTxId } from './engine';
-import { Db, EventRecord, HEIGHT_KEY, HistoryRecord, eventKey, historyKey, readHeight, stateKey } from './store';
+import { EventCheckpoint, Ledger, LedgerEvent, LedgerIdentity, LedgerUnavailable, OfflineSigning, TransactionCall } from '../port';
+import { CHAINCODE_NAME, CHANNEL_ID, endorse, newTxId } from './engine';
+import { EmbeddedOfflineSigning } from './offline';
+import { Db, EventRecord, HEIGHT_KEY, HistoryRecord, TxRecord, eventKey, historyKey, readHeight, readTx, stateKey, txKey } from './store';
 import { WriteSet } from './stub';
 
 export interface EmbeddedLedgerOptions {
@@ -50,6 +53,7 @@ export class EmbeddedLedger implements Ledger {
   private readonly verified = new Set<string>();
   private readonly queryLimit: number;
   private closed = false;
+  readonly offline: OfflineSigning;
 
   private constructor(
     private readonly db: Db,
@@ -58,6 +62,17 @@ export class EmbeddedLedger implements Ledger {
   ) {
     this.bus.setMaxListeners(0);
     this.queryLimit = options.totalQueryLimit ?? DEFAULT_TOTAL_QUERY_LIMIT;
+    this.offline = new EmbeddedOfflineSigning({
+      channel: CHANNEL_ID,
+      chaincode: CHAINCODE_NAME,
+      assertOpen: () => this.assertOpen(),
+      now: () => (this.options.now ?? Date.now)(),
+      trusted: (certificate) => this.trusted(certificate),
+      simulate: (tx) => endorse(this.db, tx, this.queryLimit),
+      committed: (txId) => readTx(this.db, txId),
+      serial: (task) => this.serial(task),
+      commit: (txId, timestampMs, writeSet, record) => this.commit(txId, timestampMs, writeSet, record),
+    });
   }
 
   static async open(options: EmbeddedLedgerOptions = {}): Promise<EmbeddedLedger> {
@@ -82,18 +97,23 @@ export class EmbeddedLedger implements Ledger {
     return this.height;
   }
 
-  private async checkIdentity(identity: LedgerIdentity): Promise<void> {
+  /** Whether one of the trusted CAs issued `certificate` (any, when none are configured); throws if it is not a certificate. */
+  private async trusted(certificate: string): Promise<boolean> {
     const cas = this.options.trustedCas;
-    if (!cas || cas.length === 0 || this.verified.has(identity.certificate)) return;
-    const cert = new x509.X509Certificate(identity.certificate);
+    if (!cas || cas.length === 0 || this.verified.has(certificate)) return true;
+    const cert = new x509.X509Certificate(certificate);
     for (const pem of cas) {
       const ca = new x509.X509Certificate(pem);
       if (cert.issuer === ca.subject && (await cert.verify({ publicKey: ca.publicKey, signatureOnly: true }))) {
-        this.verified.add(identity.certificate);
-        return;
+        this.verified.add(certificate);
+        return true;
       }
     }
-    throw new LedgerUnavailable(`identity ${identity.label} is not issued by a trusted CA`);
+    return false;
+  }
+
+  private async checkIdentity(identity: LedgerIdentity): Promise<void> {
+    if (!(await this.trusted(identity.certificate))) throw new LedgerUnavailable(`identity ${identity.label} is not issued by a trusted CA`);
   }
 
   private txContext(identity: LedgerIdentity, call: TransactionCall) {
@@ -115,20 +135,23 @@ export class EmbeddedLedger implements Ledger {
 
   submit(identity: LedgerIdentity, call: TransactionCall): Promise<string> {
     this.assertOpen();
-    const run = async () => {
+    return this.serial(async () => {
       await this.checkIdentity(identity);
       const tx = this.txContext(identity, call);
       const { payload, writeSet } = await endorse(this.db, tx, this.queryLimit);
       await this.commit(tx.txId, tx.timestampMs, writeSet);
       return payload;
-    };
-    // One transaction at a time: the next starts once this one committed (or failed).
-    const result = this.tail.then(run, run);
+    });
+  }
+
+  /** One transaction at a time: the next starts once this one committed (or failed). */
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task, task);
     this.tail = result.catch(() => undefined);
     return result;
   }
 
-  private async commit(txId: string, timestampMs: number, writeSet: WriteSet): Promise<void> {
+  private async commit(txId: string, timestampMs: number, writeSet: WriteSet, offline: Pick<TxRecord, 'creator' | 'result'> = {}): Promise<bigint> {
     const block = this.height + 1n;
     const ops: { type: 'put' | 'del'; key: string; value?: Buffer }[] = [];
     for (const [key, value] of writeSet.writes) {
@@ -142,12 +165,15 @@ export class EmbeddedLedger implements Ledger {
       ops.push({ type: 'put', key: eventKey(block), value: Buffer.from(JSON.stringify(rec)) });
       event = toEvent(rec);
     }
+    const record: TxRecord = { blockNumber: block.toString(), ...offline };
+    ops.push({ type: 'put', key: txKey(txId), value: Buffer.from(JSON.stringify(record)) });
     ops.push({ type: 'put', key: HEIGHT_KEY, value: Buffer.from(block.toString()) });
     // One atomic, synced batch: the transaction is either wholly on disk or not at all.
     await this.db.batch(ops as never, { sync: true } as never);
     this.height = block;
     this.options.onCommit?.({ txId, blockNumber: block, writeSet });
     if (event) this.bus.emit('event', event);
+    return block;
   }
 
   async *events(_identity: LedgerIdentity, after: EventCheckpoint | undefined, signal: AbortSignal): AsyncIterable<LedgerEvent> {

@@ -26,13 +26,14 @@ interface Dispatcher {
 }
 
 export const CHANNEL_ID = 'ecch';
+export const CHAINCODE_NAME = 'ecch-market';
 
 let dispatcher: Dispatcher | undefined;
 
 function chaincode(): Dispatcher {
   if (!dispatcher) {
     const serializers = { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } };
-    dispatcher = new ChaincodeFromContract(contracts, serializers, {}, 'ecch-market', '0.1.0') as Dispatcher;
+    dispatcher = new ChaincodeFromContract(contracts, serializers, {}, CHAINCODE_NAME, '0.1.0') as Dispatcher;
     muteRefusalLog();
   }
   return dispatcher;

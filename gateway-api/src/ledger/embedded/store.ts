@@ -8,6 +8,9 @@
  *   h!<key>!<block:16>              history entry (newest read first)
  *   e!<block:16>                    the block's chaincode event
  *   m!height                        number of committed blocks
+ *   t!<txId>                        the committed transaction's block (and, for one
+ *                                   its creator signed offline, the creator and result):
+ *                                   a transaction id is never committed twice
  */
 import type { AbstractLevel } from 'abstract-level';
 
@@ -21,6 +24,7 @@ export const historyPrefix = (k: string): string => `h!${k}!`;
 export const historyKey = (k: string, block: bigint): string => `${historyPrefix(k)}${block.toString().padStart(16, '0')}`;
 export const eventKey = (block: bigint): string => `e!${block.toString().padStart(16, '0')}`;
 export const HEIGHT_KEY = 'm!height';
+export const txKey = (txId: string): string => `t!${txId}`;
 
 export interface HistoryRecord {
   txId: string;
@@ -36,6 +40,20 @@ export interface EventRecord {
   payload: string;
   txId: string;
   blockNumber: string;
+}
+
+/** A committed transaction, by id. */
+export interface TxRecord {
+  blockNumber: string;
+  /** Offline-signed only: hex SHA-256 of the creator's bytes (who may ask for its status). */
+  creator?: string;
+  /** Offline-signed only: the chaincode's JSON result. */
+  result?: string;
+}
+
+export async function readTx(db: Db, txId: string): Promise<TxRecord | undefined> {
+  const raw = await db.get(txKey(txId));
+  return raw === undefined ? undefined : (JSON.parse(raw.toString('utf8')) as TxRecord);
 }
 
 export async function readHeight(db: Db): Promise<bigint> {

@@ -10,11 +10,10 @@ import '../embedded/shim-logging';
 import { promises as fs } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { CommitError, GatewayError, StatusCode, type ChaincodeEvent, type Checkpoint, type Status } from '@hyperledger/fabric-gateway';
-import { loadCaFromFiles } from '../../identity/ca-store';
-import { issueIdentity } from '../../identity/issuer';
-import type { EventCheckpoint, Ledger, LedgerEvent, LedgerIdentity, TransactionCall } from '../port';
+import type { EventCheckpoint, Ledger, LedgerEvent, LedgerIdentity, OfflineSigning, TransactionCall } from '../port';
 import type { ConnectionProfile } from './connection-profile';
 import { chainHeight } from './chain-info';
+import { FabricOfflineSigning } from './offline-signing';
 import { toLedgerError } from './errors';
 import { GatewayPool, type Deadlines } from './gateway-pool';
 import { refusedOnlyByOtherOrgs, retryReadConflicts, retryWithin } from './retry';
@@ -54,24 +53,33 @@ export function channelOptions(profile: Pick<ConnectionProfile, 'peer'>): grpc.C
   };
 }
 
-export async function createFabricLedger(profile: ConnectionProfile, options: FabricOptions): Promise<Ledger> {
+/**
+ * The identity the adapter reads the chain height as: a client of the gateway's
+ * organisation that the chaincode grants nothing (the gateway's registrar).
+ */
+export type ObserverIdentity = () => Promise<LedgerIdentity>;
+
+export async function createFabricLedger(profile: ConnectionProfile, options: FabricOptions, observer: ObserverIdentity): Promise<Ledger> {
   const tlsRootCert = await fs.readFile(profile.peer.tlsCACert);
   const client = new grpc.Client(profile.peer.endpoint, grpc.credentials.createSsl(tlsRootCert), channelOptions(profile));
-  return new FabricLedger(client, profile, options);
+  return new FabricLedger(client, profile, options, observer);
 }
 
 class FabricLedger implements Ledger {
   readonly kind = 'fabric' as const;
   private readonly pool: GatewayPool;
   private readonly inFlight = new Semaphore(MAX_IN_FLIGHT);
-  private observer?: Promise<LedgerIdentity>;
+  /** Households that sign their own transactions (offline-signing.ts). */
+  readonly offline: OfflineSigning;
 
   constructor(
     private readonly client: grpc.Client,
     private readonly profile: ConnectionProfile,
     private readonly options: FabricOptions,
+    private readonly observerIdentity: ObserverIdentity,
   ) {
     this.pool = new GatewayPool(client, options);
+    this.offline = new FabricOfflineSigning({ pool: this.pool, inFlight: this.inFlight, profile, ...options, laggingPeerBudgetMs: LAGGING_PEER_BUDGET_MS });
   }
 
   private contract(identity: LedgerIdentity, call: TransactionCall) {
@@ -154,8 +162,8 @@ class FabricLedger implements Ledger {
    * (the height, which counts block 0) minus one. The peer answers it to any member
    * of the channel (configtx.yaml's ACL for qscc/GetChainInfo: the height and the
    * last hashes, no transaction content); every other qscc function stays for peers
-   * and admins. Asked as the adapter's own observer identity (below), so the port
-   * needs no identity for it.
+   * and admins. Asked as the observer identity the adapter was opened with (the
+   * gateway's registrar), so the port needs no identity for it.
    */
   async lastBlock(): Promise<bigint> {
     try {
@@ -166,23 +174,6 @@ class FabricLedger implements Ledger {
     } catch (err) {
       throw toLedgerError(err);
     }
-  }
-
-  /**
-   * A client identity of the gateway's organisation, issued once per process from the
-   * org CA the connection file names (the CA the gateway issues every household and
-   * the NA from), with no attributes: the chaincode grants it nothing, it is never
-   * stored, and it only reads the chain height.
-   */
-  private observerIdentity(): Promise<LedgerIdentity> {
-    this.observer ??= (async () => {
-      const ca = await loadCaFromFiles(this.profile.ca.certificate, this.profile.ca.privateKey);
-      const issued = await issueIdentity(ca, { commonName: 'ecch-gateway-observer' });
-      return { label: 'observer', mspId: this.profile.mspId, ...issued };
-    })();
-    // A failed issue (an unreadable CA file) is tried again on the next call.
-    this.observer.catch(() => (this.observer = undefined));
-    return this.observer;
   }
 
   ready(): Promise<boolean> {

@@ -1,11 +1,13 @@
 /**
  * One fabric-gateway Gateway per identity, over a single shared gRPC connection:
- * each household signs as itself, and connecting is paid once per identity.
+ * each household signs as itself, and connecting is paid once per identity. A
+ * creator that signs offline gets a Gateway with its certificate and no signer
+ * (`unsigned`): the gateway can build and send its messages, never sign them.
  */
 import { createHash, createPrivateKey } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import { connect, hash, signers, type Gateway } from '@hyperledger/fabric-gateway';
-import type { LedgerIdentity } from '../port';
+import type { Creator, LedgerIdentity } from '../port';
 
 export interface Deadlines {
   evaluateMs: number;
@@ -26,7 +28,16 @@ export class GatewayPool {
   ) {}
 
   get(identity: LedgerIdentity): Gateway {
-    const key = createHash('sha256').update(identity.mspId).update('\0').update(identity.certificate).digest('hex');
+    return this.cached('signed', identity, () => signers.newPrivateKeySigner(createPrivateKey(identity.privateKey)));
+  }
+
+  /** A Gateway for a creator that signs offline: no signer, so every message it sends carries the creator's own signature. */
+  unsigned(creator: Creator): Gateway {
+    return this.cached('unsigned', creator, () => undefined);
+  }
+
+  private cached(kind: 'signed' | 'unsigned', identity: Creator, signer: () => ReturnType<typeof signers.newPrivateKeySigner> | undefined): Gateway {
+    const key = createHash('sha256').update(kind).update('\0').update(identity.mspId).update('\0').update(identity.certificate).digest('hex');
     const cached = this.gateways.get(key);
     if (cached) {
       // Re-insert to keep the map in least-recently-used order.
@@ -34,10 +45,11 @@ export class GatewayPool {
       this.gateways.set(key, cached);
       return cached;
     }
+    const sign = signer();
     const gateway = connect({
       client: this.client,
       identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificate) },
-      signer: signers.newPrivateKeySigner(createPrivateKey(identity.privateKey)),
+      ...(sign ? { signer: sign } : {}),
       hash: hash.sha256,
       evaluateOptions: () => ({ deadline: Date.now() + this.deadlines.evaluateMs }),
       endorseOptions: () => ({ deadline: Date.now() + this.deadlines.endorseMs }),

@@ -1,0 +1,172 @@
+/**
+ * Offline signing on Fabric (the port's OfflineSigning) with fabric-gateway's own
+ * flow: a Gateway connected with the creator's certificate and no signer
+ * (GatewayPool.unsigned) builds the proposal; the creator's signatures come back with
+ * the bytes (`newSignedProposal`, `newSignedTransaction`, `newSignedCommit`). The bytes
+ * are fabric-gateway's (ProposedTransaction, PreparedTransaction,
+ * SignedCommitStatusRequest) and the digests its own: SHA-256 of the proposal bytes,
+ * of the envelope payload and of the commit-status request inside them. The peers
+ * check every signature and the creator's certificate; the adapter reads the bytes
+ * only to find the creator and the call (protobuf.ts). The same deadlines, in-flight
+ * cap and retries as a custodial submit (retry.ts), the same error mapping (errors.ts).
+ */
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
+import { LedgerRefusal, SigningRefusal, TransactionInvalid, type TransactionCall } from '../port';
+import type { Creator, OfflineCommit, OfflineProposal, OfflineSigning, OfflineStatus, OfflineTransaction, SignableFacts, SignableKind } from '../port';
+import type { ConnectionProfile } from './connection-profile';
+import { toLedgerError } from './errors';
+import type { GatewayPool } from './gateway-pool';
+import { ProtoError, readCommit, readProposal, readTransaction, type CallFacts, type HeaderFacts } from './protobuf';
+import { refusedOnlyByOtherOrgs, retryWithin } from './retry';
+import type { Semaphore } from './semaphore';
+
+const CONTRACTS: readonly TransactionCall['contract'][] = ['participants', 'markets', 'orders', 'accounts', 'audit', 'diagnostics'];
+const decoder = new TextDecoder();
+
+export interface OfflineDeps {
+  pool: GatewayPool;
+  inFlight: Semaphore;
+  profile: Pick<ConnectionProfile, 'channel' | 'chaincode' | 'mspId'>;
+  maxRetries: number;
+  submitMs: number;
+  commitStatusMs: number;
+  /** How long an endorsement refused only by other organisations' (lagging) peers is retried. */
+  laggingPeerBudgetMs: number;
+}
+
+/**
+ * A peer's or orderer's refusal of the creator's signature or certificate, by what
+ * Fabric says: the endorser's proposal validation ("access denied", "creator
+ * certificate is not valid", "signature ... is not valid"), the orderer's Writers
+ * policy at broadcast ("implicit policy evaluation failed", "signature set did not
+ * satisfy policy"), or the Gateway's own check of a commit-status request
+ * (PERMISSION_DENIED).
+ */
+export function signatureRefusalIn(err: unknown): SigningRefusal | undefined {
+  if (!(err instanceof GatewayError)) return undefined;
+  const messages = [err.message, ...err.details.map((d) => d.message)].join('\n');
+  if (/certificate is not valid|creator certificate|unknown authority|not issued by|deserialize creator|could not deserialize|MSP .* is unknown/i.test(messages)) {
+    return new SigningRefusal('CERTIFICATE_NOT_TRUSTED', 'the peer refused the creator certificate', { cause: err });
+  }
+  if (
+    err.code === GrpcStatus.PERMISSION_DENIED ||
+    /access denied|signature .*(not valid|invalid)|invalid signature|implicit policy evaluation failed|did not satisfy policy|status=FORBIDDEN/i.test(messages)
+  ) {
+    return new SigningRefusal('SIGNATURE_INVALID', 'the network refused the signature (it does not verify with the creator certificate)', { cause: err });
+  }
+  return undefined;
+}
+
+/** The chaincode's refusal first (its detail may say anything), then a refused signature, then the adapter's usual mapping. */
+function mapped(err: unknown): Error {
+  const ledger = toLedgerError(err);
+  if (ledger instanceof LedgerRefusal) return ledger;
+  return signatureRefusalIn(err) ?? ledger;
+}
+
+function statusName(code: number): string {
+  return Object.entries(StatusCode).find(([, c]) => c === code)?.[0] ?? String(code);
+}
+
+export class FabricOfflineSigning implements OfflineSigning {
+  constructor(private readonly deps: OfflineDeps) {}
+
+  private channelOf(facts: HeaderFacts): void {
+    if (facts.channel !== this.deps.profile.channel) throw new ProtoError(`channel is not "${this.deps.profile.channel}"`);
+  }
+
+  private callOf(facts: CallFacts): TransactionCall {
+    if (facts.chaincode !== this.deps.profile.chaincode) throw new ProtoError(`chaincode is not "${this.deps.profile.chaincode}"`);
+    const [fn = '', ...args] = facts.args;
+    const [contract, transaction, ...rest] = fn.split(':');
+    if (rest.length > 0 || !transaction || !CONTRACTS.includes(contract as TransactionCall['contract'])) throw new ProtoError(`"${fn}" is not a contract's transaction`);
+    return { contract: contract as TransactionCall['contract'], transaction, args };
+  }
+
+  read(kind: SignableKind, bytes: Uint8Array): SignableFacts {
+    try {
+      if (kind === 'proposal') {
+        const p = readProposal(bytes);
+        this.channelOf(p);
+        return { transactionId: p.transactionId, creator: p.creator, call: this.callOf(p) };
+      }
+      if (kind === 'transaction') {
+        const t = readTransaction(bytes);
+        this.channelOf(t);
+        return { transactionId: t.transactionId, creator: t.creator, call: this.callOf(t), result: decoder.decode(t.result) };
+      }
+      const c = readCommit(bytes);
+      this.channelOf(c);
+      return { transactionId: c.transactionId, creator: c.creator };
+    } catch (err) {
+      if (err instanceof ProtoError || err instanceof RangeError) {
+        throw new SigningRefusal('MALFORMED_MESSAGE', `not a Fabric ${kind} for this channel and chaincode: ${err.message}`);
+      }
+      throw err;
+    }
+  }
+
+  async prepare(creator: Creator, call: TransactionCall): Promise<OfflineProposal> {
+    const { profile } = this.deps;
+    const contract = this.deps.pool.unsigned(creator).getNetwork(profile.channel).getContract(profile.chaincode, call.contract);
+    const proposal = contract.newProposal(call.transaction, { arguments: call.args });
+    return { transactionId: proposal.getTransactionId(), proposal: proposal.getBytes(), digest: proposal.getDigest() };
+  }
+
+  async endorse(bytes: Uint8Array, signature: Uint8Array): Promise<OfflineTransaction> {
+    const { creator } = this.read('proposal', bytes);
+    const proposal = this.deps.pool.unsigned(creator).newSignedProposal(bytes, signature);
+    try {
+      const transaction = await this.deps.inFlight.run(() =>
+        retryWithin(() => proposal.endorse(), {
+          budgetMs: this.deps.maxRetries === 0 ? 0 : this.deps.laggingPeerBudgetMs,
+          baseDelayMs: 100,
+          maxDelayMs: 500,
+          retryable: (err) => refusedOnlyByOtherOrgs(err, this.deps.profile.mspId),
+        }),
+      );
+      return {
+        transactionId: transaction.getTransactionId(),
+        transaction: transaction.getBytes(),
+        digest: transaction.getDigest(),
+        result: decoder.decode(transaction.getResult()),
+      };
+    } catch (err) {
+      throw mapped(err);
+    }
+  }
+
+  /** Ordered as is; a copy sent again (a retry here or by the caller) is DUPLICATE_TXID on the peers and never acts twice. */
+  async submit(bytes: Uint8Array, signature: Uint8Array): Promise<OfflineCommit> {
+    const { creator } = this.read('transaction', bytes);
+    const transaction = this.deps.pool.unsigned(creator).newSignedTransaction(bytes, signature);
+    const budgetMs = this.deps.maxRetries === 0 ? 0 : (this.deps.maxRetries + 1) * this.deps.submitMs;
+    try {
+      const submitted = await this.deps.inFlight.run(() => retryWithin(() => transaction.submit(), { budgetMs }));
+      return { transactionId: submitted.getTransactionId(), commit: submitted.getBytes(), digest: submitted.getDigest() };
+    } catch (err) {
+      throw mapped(err);
+    }
+  }
+
+  async commitStatus(bytes: Uint8Array, signature: Uint8Array): Promise<OfflineStatus> {
+    const { creator } = this.read('commit', bytes);
+    const commit = this.deps.pool.unsigned(creator).newSignedCommit(bytes, signature);
+    let status;
+    try {
+      status = await this.deps.inFlight.run(() =>
+        retryWithin(() => commit.getStatus(), {
+          budgetMs: this.deps.maxRetries === 0 ? 0 : this.deps.commitStatusMs,
+          retryable: (err) => err instanceof GatewayError && err.code === GrpcStatus.UNAVAILABLE,
+        }),
+      );
+    } catch (err) {
+      throw mapped(err);
+    }
+    if (!status.successful) {
+      throw new TransactionInvalid(status.transactionId, statusName(status.code), `the peers did not commit it as valid (block ${status.blockNumber})`);
+    }
+    return { transactionId: status.transactionId, status: 'VALID', blockNumber: status.blockNumber };
+  }
+}
