@@ -136,7 +136,9 @@ interface HttpAnswer {
 function get(url: string, options: https.RequestOptions = {}): Promise<HttpAnswer> {
   const lib = url.startsWith('https:') ? https : http;
   return new Promise((resolve, reject) => {
-    const req = lib.get(url, { ...options, timeout: 10_000 }, (res) => {
+    // agent: false: a connection of its own, no TLS session resumed from an earlier request
+    // (a resumed session need not carry the server's certificate).
+    const req = lib.get(url, { ...options, agent: false, timeout: 10_000 }, (res) => {
       const socket = res.socket as { getPeerX509Certificate?: () => X509Certificate | undefined };
       const peerCertificate = socket.getPeerX509Certificate?.();
       let body = '';

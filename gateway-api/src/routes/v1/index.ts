@@ -7,6 +7,7 @@ import marketRoutes from './markets';
 import orderRoutes from './orders';
 import participantRoutes from './participants';
 import registrationRoutes from './registrations';
+import transactionRoutes from './transactions';
 
 const v1: RoutesPlugin = async (app) => {
   // Authentication runs as each route's last onRequest hook, after the rate limit's
@@ -23,6 +24,7 @@ const v1: RoutesPlugin = async (app) => {
   await app.register(orderRoutes);
   await app.register(accountRoutes);
   await app.register(eventRoutes);
+  await app.register(transactionRoutes);
 };
 
 export default v1;
