@@ -10,6 +10,9 @@
 #                                               a Debian minbase rootfs (debootstrap, cached in
 #                                               .cache/docker-images) + this machine's node and
 #                                               npm (network/docker/node.Dockerfile)
+#   hyperledger/fabric-ca:$FABRIC_CA_IMAGE_VERSION  the same Debian minbase rootfs + the cgo
+#                                               (glibc) fabric-ca-server and fabric-ca-client
+#                                               (network/docker/fabric-ca.Dockerfile)
 #   ecch/chaincode:$ECCH_IMAGE_TAG              chaincode/Dockerfile   (npm ci over --network host)
 #   ecch/gateway-api:$ECCH_IMAGE_TAG            gateway-api/Dockerfile (npm ci over --network host)
 #
@@ -20,7 +23,7 @@
 # (busybox-static, debootstrap). Builds use Docker's classic builder (DOCKER_BUILDKIT=0):
 # BuildKit would fetch the `# syntax=` frontend image from a registry.
 #
-# Environment: FABRIC_VERSION (3.1.4), ECCH_IMAGE_TAG (local), FABRIC_BIN_DIR
+# Environment: FABRIC_VERSION (3.1.4), FABRIC_CA_IMAGE_VERSION (1.5.21), ECCH_IMAGE_TAG (local), FABRIC_BIN_DIR
 # (.cache/fabric/bin, built by install-binaries.sh if missing), ECCH_IMAGE_CACHE
 # (.cache/docker-images: the rootfs tarball and build logs), ECCH_DEBIAN_MIRROR
 # (http://deb.debian.org/debian), DOCKER (docker CLI; default /usr/bin/docker if present).
@@ -28,6 +31,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 NET_DIR="$ROOT/network"
 FABRIC_VERSION="${FABRIC_VERSION:-3.1.4}"
+FABRIC_CA_IMAGE_VERSION="${FABRIC_CA_IMAGE_VERSION:-1.5.21}"
 ECCH_IMAGE_TAG="${ECCH_IMAGE_TAG:-local}"
 FABRIC_BIN_DIR="${FABRIC_BIN_DIR:-$ROOT/.cache/fabric/bin}"
 CACHE_DIR="${ECCH_IMAGE_CACHE:-$ROOT/.cache/docker-images}"
@@ -108,6 +112,15 @@ for t in orderer peer; do
   fi
   is_static "$FABRIC_BIN_DIR/$t" || die "$FABRIC_BIN_DIR/$t is dynamically linked: FROM scratch needs CGO_ENABLED=0 builds (install-binaries.sh)"
 done
+for t in fabric-ca-server fabric-ca-client; do
+  if [[ ! -x "$FABRIC_BIN_DIR/$t" ]]; then
+    log "Fabric CA binaries missing in $FABRIC_BIN_DIR: network/scripts/install-binaries.sh"
+    FABRIC_BIN_DIR="$FABRIC_BIN_DIR" bash "$NET_DIR/scripts/install-binaries.sh" || die "building the Fabric CA binaries"
+  fi
+done
+ca_version=$("$FABRIC_BIN_DIR/fabric-ca-server" version | sed -n 's/^ *Version: //p')
+[[ "$ca_version" == "$FABRIC_CA_IMAGE_VERSION" ]] ||
+  die "$FABRIC_BIN_DIR/fabric-ca-server is version '$ca_version', the image is to be $FABRIC_CA_IMAGE_VERSION (FABRIC_CA_VERSION for install-binaries.sh)"
 
 # ---------------------------------------------------------------- Fabric images
 
@@ -188,6 +201,21 @@ run node-base "docker build $node_tag ($base_image + node $host_node_version, np
   "$DOCKER" build --network none --build-arg "BASE_IMAGE=$base_image" --build-arg "NODE_VERSION=${host_node_version#v}" \
   --build-arg "EXTRA_CA_CERTS=$extra_ca" -t "$node_tag" "$ctx"
 
+# ---------------------------------------------------------------- Fabric CA image
+
+# cgo binaries (glibc) on the same Debian rootfs as the Node image: the release check
+# above (host suite = image suite) covers their glibc too.
+ctx="$tmp/fabric-ca"
+mkdir -p "$ctx/bin"
+cp "$FABRIC_BIN_DIR/fabric-ca-server" "$FABRIC_BIN_DIR/fabric-ca-client" "$ctx/bin/"
+cp "$NET_DIR/docker/fabric-ca.Dockerfile" "$ctx/Dockerfile"
+ca_image="hyperledger/fabric-ca:$FABRIC_CA_IMAGE_VERSION"
+run fabric-ca "docker build $ca_image ($base_image + fabric-ca-server, fabric-ca-client $ca_version)" -- \
+  "$DOCKER" build --network none --build-arg "BASE_IMAGE=$base_image" --build-arg "FABRIC_CA_VERSION=$FABRIC_CA_IMAGE_VERSION" \
+  -t "$ca_image" "$ctx"
+run fabric-ca-check "checking the Fabric CA image: server and client versions, sh and cat for the compose command" -- \
+  "$DOCKER" run --rm --network none "$ca_image" sh -c 'fabric-ca-server version && fabric-ca-client version && echo ok | cat'
+
 # ---------------------------------------------------------------- project images
 
 for svc in chaincode gateway-api; do
@@ -198,4 +226,4 @@ done
 
 log "images ready in $((SECONDS - t_start)) s:"
 "$DOCKER" image ls --format '{{.Repository}}:{{.Tag}} {{.ID}} {{.Size}}' |
-  grep -E "^(hyperledger/fabric-(orderer|peer):$FABRIC_VERSION|${node_tag}|ecch/(chaincode|gateway-api):$ECCH_IMAGE_TAG) " | sed 's/^/  /' || true
+  grep -E "^(hyperledger/fabric-(orderer|peer):$FABRIC_VERSION|hyperledger/fabric-ca:$FABRIC_CA_IMAGE_VERSION|${node_tag}|ecch/(chaincode|gateway-api):$ECCH_IMAGE_TAG) " | sed 's/^/  /' || true

@@ -10,8 +10,8 @@
 #      directory: crypto, channel, osnadmin joins, peers join, chaincode deployed;
 #   4. the gateway-api container: /ready, then an NA request that issues an identity and
 #      writes to the ledger;
-#   5. the network jest suites (smoke, end to end, block access) against the Compose network
-#      (ECCH_NETWORK_MODE=compose, its connection.json);
+#   5. the network jest suites (smoke, end to end, block access, Fabric CA) against the
+#      Compose network (ECCH_NETWORK_MODE=compose, its connection.json);
 #   6. teardown, also on failure or Ctrl-C: compose down -v, the project's containers
 #      and volumes removed, the state directory deleted, dockerd stopped if started here,
 #      the ports checked free. On failure the container logs are kept and their path printed.
@@ -20,7 +20,8 @@
 #
 # Environment:
 #   ECCH_PORT_BASE            port block (default 17000; the gateway-api container gets base+93)
-#   ECCH_COMPOSE_E2E_TESTS    test files (default: network.smoke.test.ts, e2e.test.ts, block-access.test.ts)
+#   ECCH_COMPOSE_E2E_TESTS    test files (default: network.smoke.test.ts, e2e.test.ts, block-access.test.ts,
+#                             fabric-ca.test.ts)
 #   ECCH_DOCKER_DATA_ROOT     private dockerd's data root (default /var/lib/ecch-docker: images
 #                             and build cache survive between runs)
 #   ECCH_DOCKER_EXEC_ROOT     private dockerd's exec root and socket (default /run/ecch-docker)
@@ -43,7 +44,7 @@ DATA_ROOT="${ECCH_DOCKER_DATA_ROOT:-/var/lib/ecch-docker}"
 EXEC_ROOT="${ECCH_DOCKER_EXEC_ROOT:-/run/ecch-docker}"
 # The network suites that need only a connection file (faults.test.ts stops and starts
 # native nodes with network.sh, so it is native-only).
-TESTS="${ECCH_COMPOSE_E2E_TESTS:-test/network/network.smoke.test.ts test/network/e2e.test.ts test/network/block-access.test.ts}"
+TESTS="${ECCH_COMPOSE_E2E_TESTS:-test/network/network.smoke.test.ts test/network/e2e.test.ts test/network/block-access.test.ts test/network/fabric-ca.test.ts}"
 DOCKER_FROM_ENV=${DOCKER:-}
 pick_docker_cli() {
   # Debian's docker.io CLI matches the engine this script starts; DOCKER= overrides.
@@ -150,7 +151,9 @@ remove_project_leftovers() {
 
 ports_in_use() {
   local p off
-  for off in 50 51 52 53 54 55 56 57 58 71 72 73 81 82 83 91 92 93; do
+  # (lib.sh's offsets: orderers, peers and Community CA, Grid peer and CA, chaincode
+  # servers, the gateway-api container)
+  for off in 50 51 52 53 54 55 56 57 58 71 72 73 74 75 81 82 83 84 85 91 92 93; do
     p=$((ECCH_PORT_BASE + off))
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && echo "$p"
   done

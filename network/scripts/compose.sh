@@ -4,9 +4,10 @@
 # as network.sh (both use lib.sh); nodes reach each other by container host names.
 #
 #   compose.sh up        generate crypto, channel block and chaincode packages (first run
-#                        only), start orderers, peers and chaincode servers, join the
-#                        channel, deploy ecch-market (skipping what is already done),
-#                        then start the gateway-api
+#                        only) and the Fabric CA secrets, start orderers, peers, chaincode
+#                        servers and the Fabric CAs, register the gateway's registrar and
+#                        the NA at the Community CA, join the channel, deploy ecch-market
+#                        (skipping what is already done), then start the gateway-api
 #   compose.sh down      stop and remove the containers; ledgers (volumes) and crypto kept
 #   compose.sh reset     down, and delete the volumes and network/.run/compose (new network)
 #   compose.sh status    docker compose ps
@@ -14,8 +15,9 @@
 #   compose.sh config    print the resolved compose configuration
 #
 # Needs a Docker engine with the images hyperledger/fabric-orderer and fabric-peer
-# (${FABRIC_VERSION:-3.1.4}) available or pullable (build-images.sh builds them locally),
-# and the Fabric CLIs on this machine (built by install-binaries.sh if missing).
+# (${FABRIC_VERSION:-3.1.4}) and hyperledger/fabric-ca (${FABRIC_CA_IMAGE_VERSION:-1.5.21})
+# available or pullable (build-images.sh builds them locally), and the Fabric CLIs and
+# fabric-ca-client on this machine (built by install-binaries.sh if missing), and openssl.
 # Published ports: 127.0.0.1 only, the same numbers as native mode (ECCH_PORT_BASE,
 # default 17000) plus the gateway's (ECCH_GATEWAY_PORT, default 3000).
 #
@@ -86,6 +88,7 @@ export_host_network_env() {
     export "ECCH_${v}_CC_PORT=$(host_port "$n" cc)" "ECCH_${v}_OPS_PORT=$(host_port "$n" ops)"
   done
   export "ECCH_CC_COMMUNITY_PORT=$(host_port cc.community)" "ECCH_CC_GRID_PORT=$(host_port cc.grid)"
+  export "ECCH_CA_COMMUNITY_OPS_PORT=$(host_port ca.community ops)" "ECCH_CA_GRID_OPS_PORT=$(host_port ca.grid ops)"
   if [[ -z "${ECCH_GATEWAY_ADMIN_TOKEN:-}" && -s "$RUN_DIR/gateway-admin-token" ]]; then
     ECCH_GATEWAY_ADMIN_TOKEN=$(<"$RUN_DIR/gateway-admin-token")
   fi
@@ -137,12 +140,23 @@ cmd_up() {
     generate_state
   fi
   for org in community grid; do package_id "$org" >"$RUN_DIR/chaincode/$org.id"; done
+  # Fabric CA: each CA's TLS certificate (kept, like the crypto) and the secrets of the
+  # bootstrap admins, the gateway's registrar and the NA (made once, kept with the state:
+  # the CAs' databases in their volumes know them).
+  for org in community grid; do
+    if [[ ! -s "$(ca_tls_dir "$org")/server.crt" ]]; then
+      step "openssl: TLS server certificate of $(ca_of "$org") (issued by $(basename "$(org_tlsca "$org")"))" -- make_ca_tls "$org"
+    fi
+  done
+  step "secrets: Fabric CA bootstrap admins, $CA_REGISTRAR_ID, $CA_NA_ID ($(secrets_dir), 0600; kept)" -- ensure_ca_secrets
   # The gateway image runs as `node` (uid 1000) and reads the Community CA key, which
   # cryptogen writes 0600 for its own user.
+  # So does it read its registrar's and the NA's secrets (the CA containers run as root).
   if ((EUID == 0)); then
     chown -R 1000:1000 "$(dirname "$(org_ca_key community)")"
+    chown 1000:1000 "$(identity_secret_file "$CA_REGISTRAR_ID")" "$(identity_secret_file "$CA_NA_ID")"
   elif [[ "$(id -u)" != 1000 ]]; then
-    log "warning: the gateway-api container (uid 1000) cannot read $(org_ca_key community) (owned by uid $(id -u), mode 0600)"
+    log "warning: the gateway-api container (uid 1000) cannot read $(org_ca_key community) nor $(secrets_dir)/{$CA_REGISTRAR_ID,$CA_NA_ID}.secret (owned by uid $(id -u), mode 0600)"
   fi
   # The gateway's wallet key (NODE_ENV=production requires one): made once, kept with the state.
   if [[ ! -s "$RUN_DIR/gateway-wallet.key" ]]; then
@@ -171,7 +185,7 @@ cmd_up() {
       render_host_compose_file
   fi
 
-  step "docker compose ($ECCH_COMPOSE_NETWORK network): $what orderers, peers and chaincode servers" -- \
+  step "docker compose ($ECCH_COMPOSE_NETWORK network): $what orderers, peers, chaincode servers and Fabric CAs" -- \
     compose up -d "${build[@]}" "${ALL_NODES[@]}"
   for n in "${ORDERERS[@]}"; do
     retry 120 "waiting for $n's admin endpoint ($(host_addr "$n" admin))" "$n" -- osn "$n" list
@@ -179,6 +193,10 @@ cmd_up() {
   for n in "${PEERS[@]}"; do
     retry 120 "waiting for $n ($(host_addr "$n"))" "$n" -- peer_ready "$(node_org "$n")"
   done
+  for n in "${CAS[@]}"; do
+    retry 120 "waiting for $n to answer over TLS (https://$(host_addr "$n"), cainfo)" "$n" -- ca_ready "$(node_org "$n")"
+  done
+  register_ca_identities
 
   deploy_channel_and_chaincode
 

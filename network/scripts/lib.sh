@@ -256,9 +256,9 @@ ca_dir() { echo "$RUN_DIR/fabric-ca/$1"; }
 ca_tls_dir() { echo "$(ca_dir "$1")/tls"; }
 ca_server_home() { echo "$(ca_dir "$1")/server"; }
 ca_admin_home() { echo "$(ca_dir "$1")/admin"; }
-SECRETS_DIR="$RUN_DIR/secrets"
-ca_bootstrap_secret_file() { echo "$SECRETS_DIR/$(ca_of "$1")-bootstrap-admin.secret"; }
-identity_secret_file() { echo "$SECRETS_DIR/$1.secret"; } # ecch-gateway, ecch-na
+secrets_dir() { echo "$RUN_DIR/secrets"; }
+ca_bootstrap_secret_file() { echo "$(secrets_dir)/$(ca_of "$1")-bootstrap-admin.secret"; }
+identity_secret_file() { echo "$(secrets_dir)/$1.secret"; } # ecch-gateway, ecch-na
 cc_package_file() { echo "$RUN_DIR/chaincode/$1.tar.gz"; } # by org
 
 # ---------------------------------------------------------------- tools
@@ -603,6 +603,7 @@ export_compose_env() {
     export "ECCH_${v}_PORT=$(host_port "$n")" "ECCH_${v}_ADMIN_PORT=$(host_port "$n" admin)"
   done
   export "ECCH_PEER0_COMMUNITY_PORT=$(host_port peer0.community)" "ECCH_PEER0_GRID_PORT=$(host_port peer0.grid)"
+  export "ECCH_CA_COMMUNITY_PORT=$(host_port ca.community)" "ECCH_CA_GRID_PORT=$(host_port ca.grid)"
   export ECCH_FABRIC_LOGGING_SPEC
 }
 

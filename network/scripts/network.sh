@@ -291,7 +291,7 @@ cmd_up() {
   for org in community grid; do
     step "openssl: TLS server certificate of $(ca_of "$org") (issued by $(basename "$(org_tlsca "$org")"))" -- make_ca_tls "$org"
   done
-  step "secrets: Fabric CA bootstrap admins, $CA_REGISTRAR_ID, $CA_NA_ID ($SECRETS_DIR, 0600)" -- ensure_ca_secrets
+  step "secrets: Fabric CA bootstrap admins, $CA_REGISTRAR_ID, $CA_NA_ID ($(secrets_dir), 0600)" -- ensure_ca_secrets
 
   for n in "${CAS[@]}"; do start_node "$n"; done
   for n in "${ORDERERS[@]}"; do start_node "$n"; done

@@ -4,9 +4,12 @@
 #      apt-get if missing), with the defaults and with the values compose.sh derives from
 #      the topology (checked with a non-default ECCH_PORT_BASE);
 #   2. the resolved configuration matches the topology in lib.sh: the services, every
-#      published port on 127.0.0.1 at the topology's number, the official Fabric images
-#      at the pinned release, the shared config and ccaas builder mounted where
-#      network/config/core.yaml expects them, and every file it mounts or builds from
+#      published port on 127.0.0.1 at the topology's number, the official Fabric and
+#      Fabric CA images at the pinned releases, the shared config and ccaas builder mounted
+#      where network/config/core.yaml expects them, each Fabric CA with TLS, its org's
+#      cryptogen CA, its TLS certificate, its bootstrap secret and a volume for its home,
+#      the gateway with its registrar's and the NA's secrets at the paths its connection
+#      file names (and no bootstrap admin's), and every file it mounts or builds from
 #      present in the repository.
 set -euo pipefail
 ECCH_MODE=compose
@@ -45,19 +48,24 @@ for n in "${ORDERERS[@]}"; do
   expected+=("$n=$(host_port "$n"):7050" "$n=$(host_port "$n" admin):9443")
 done
 for n in "${PEERS[@]}"; do expected+=("$n=$(host_port "$n"):7051"); done
+for n in "${CAS[@]}"; do expected+=("$n=$(host_port "$n"):7054"); done
 expected+=("gateway-api=${ECCH_GATEWAY_PORT:-3000}:3000")
 
 log "checking the resolved configuration against the topology"
 # Debian's docker-compose runs on the system python3, which has PyYAML.
-/usr/bin/python3 - "$tmp/resolved.yaml" "$ECCH_ROOT" "$NET_DIR/config/core.yaml" "${expected[@]}" <<'PY'
+# The gateway's view of its secrets: what write_connection_json names in the container.
+gateway_secrets=("$(identity_secret_file "$CA_REGISTRAR_ID")" "$(identity_secret_file "$CA_NA_ID")")
+gateway_secrets=("${gateway_secrets[@]/#"$RUN_DIR"//etc/ecch/network}")
+/usr/bin/python3 - "$tmp/resolved.yaml" "$ECCH_ROOT" "$NET_DIR/config/core.yaml" "$RUN_DIR" "${gateway_secrets[*]}" "${expected[@]}" <<'PY'
 import os, re, sys, yaml
 
-resolved, root, core_yaml, *expected = sys.argv[1:]
+resolved, root, core_yaml, state, gateway_secrets, *expected = sys.argv[1:]
 cfg = yaml.safe_load(open(resolved))
 services = cfg["services"]
 errors = []
 
-want = {"orderer1", "orderer2", "orderer3", "peer0.community", "peer0.grid", "cc.community", "cc.grid", "gateway-api"}
+want = {"orderer1", "orderer2", "orderer3", "peer0.community", "peer0.grid", "cc.community", "cc.grid",
+        "ca.community", "ca.grid", "gateway-api"}
 if set(services) != want:
     errors.append(f"services {sorted(services)} != {sorted(want)}")
 
@@ -115,6 +123,53 @@ for svc in ("orderer1", "orderer2", "orderer3", "peer0.community", "peer0.grid")
         errors.append(f"{svc}: its MSP/TLS directory is not mounted at /etc/ecch/node")
     if kind == "peer" and m.get(builder_path) != os.path.join(root, "network", "ccaas-builder"):
         errors.append(f"{svc}: network/ccaas-builder is not mounted at {builder_path} (core.yaml)")
+
+for org in ("community", "grid"):
+    svc = f"ca.{org}"
+    if svc not in services:
+        continue
+    image = services[svc].get("image", "")
+    if image != "hyperledger/fabric-ca:1.5.21":
+        errors.append(f"{svc}: image {image!r} is not hyperledger/fabric-ca:1.5.21")
+    env = services[svc].get("environment", {})
+    if isinstance(env, list):
+        env = dict(e.split("=", 1) for e in env)
+    if str(env.get("FABRIC_CA_SERVER_TLS_ENABLED")).lower() != "true":
+        errors.append(f"{svc}: TLS is not enabled (FABRIC_CA_SERVER_TLS_ENABLED)")
+    if env.get("FABRIC_CA_SERVER_CA_NAME") != svc:
+        errors.append(f"{svc}: FABRIC_CA_SERVER_CA_NAME is {env.get('FABRIC_CA_SERVER_CA_NAME')!r}, not {svc!r}")
+    m = mounts(svc)
+    org_ca = os.path.join(state, "crypto", "peerOrganizations", f"{org}.ecch.local", "ca")
+    want_mounts = {
+        "/etc/ecch/ca": org_ca,
+        "/etc/ecch/ca-tls": os.path.join(state, "fabric-ca", org, "tls"),
+        "/run/secrets/ca-bootstrap-admin": os.path.join(state, "secrets", f"{svc}-bootstrap-admin.secret"),
+    }
+    for target, src in want_mounts.items():
+        if m.get(target) != src:
+            errors.append(f"{svc}: {target} mounts {m.get(target)!r}, not {src!r}")
+    home = env.get("FABRIC_CA_SERVER_HOME", "")
+    if not home or home not in m or m[home].startswith("/"):
+        errors.append(f"{svc}: its home {home!r} is not a named volume")
+    for key, prefix in (("FABRIC_CA_SERVER_CA_CERTFILE", "/etc/ecch/ca/"), ("FABRIC_CA_SERVER_CA_KEYFILE", "/etc/ecch/ca/"),
+                        ("FABRIC_CA_SERVER_TLS_CERTFILE", "/etc/ecch/ca-tls/"), ("FABRIC_CA_SERVER_TLS_KEYFILE", "/etc/ecch/ca-tls/")):
+        if not str(env.get(key, "")).startswith(prefix):
+            errors.append(f"{svc}: {key} is not under {prefix}")
+    if "/run/secrets/ca-bootstrap-admin" not in " ".join(map(str, services[svc].get("command") or [])):
+        errors.append(f"{svc}: its command does not read the bootstrap secret from /run/secrets/ca-bootstrap-admin")
+
+if "gateway-api" in services:
+    m = mounts("gateway-api")
+    for target in gateway_secrets.split():
+        src = os.path.join(state, "secrets", os.path.basename(target))
+        if m.get(target) != src:
+            errors.append(f"gateway-api: {target} mounts {m.get(target)!r}, not {src!r}")
+    for target, src in m.items():
+        if "bootstrap-admin" in src or "bootstrap-admin" in target:
+            errors.append(f"gateway-api: mounts a Fabric CA bootstrap admin's secret ({src})")
+
+if not os.path.isfile(os.path.join(root, "network", "docker", "fabric-ca.Dockerfile")):
+    errors.append("missing network/docker/fabric-ca.Dockerfile (build-images.sh builds hyperledger/fabric-ca from it)")
 
 for svc in ("cc.community", "cc.grid", "gateway-api"):
     b = services[svc].get("build", {})
