@@ -11,6 +11,12 @@ export interface Registration {
   secret: string;
   /** How often the secret may enrol: 1 for a self-custody household's one-time secret, -1 unlimited. */
   maxEnrollments: number;
+  /**
+   * Attributes written into the enrolment certificate (Fabric CA `name=value:ecert`).
+   * The gateway registers households with none; an operator's tool may register
+   * others (a registrar may grant only the attributes it holds itself).
+   */
+  attributes?: Record<string, string>;
 }
 
 /** Why the CA refused; the gateway maps each to a typed API error. */

@@ -72,6 +72,7 @@ export class FabricCaClient implements EnrolmentAuthority {
       secret: r.secret,
       max_enrollments: r.maxEnrollments,
       affiliation: '',
+      ...(r.attributes ? { attrs: Object.entries(r.attributes).map(([name, value]) => ({ name, value, ecert: true })) } : {}),
       caname: this.endpoint.caName,
     });
     await this.post('/api/v1/register', body, await this.token('POST', '/api/v1/register', body, this.registrar));

@@ -20,6 +20,7 @@ interface StoredRegistration {
   secretHash: string;
   maxEnrollments: number;
   enrollments: number;
+  attributes?: Record<string, string>;
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -64,6 +65,7 @@ export class InProcessCa implements EnrolmentAuthority {
     if (await this.load(r.enrollmentId)) throw new EnrolmentRefused('already-registered', `identity '${r.enrollmentId}' is already registered`);
     const salt = randomBytes(16).toString('hex');
     const stored: StoredRegistration = { salt, secretHash: hash(r.secret, salt), maxEnrollments: r.maxEnrollments, enrollments: 0 };
+    if (r.attributes) stored.attributes = r.attributes;
     await writeAtomic(this.file(r.enrollmentId), JSON.stringify(stored));
   }
 
@@ -75,7 +77,7 @@ export class InProcessCa implements EnrolmentAuthority {
     if (stored.maxEnrollments >= 0 && stored.enrollments >= stored.maxEnrollments) {
       throw new EnrolmentRefused('authentication', `the secret of '${enrollmentId}' has no enrolments left`);
     }
-    const certificate = await this.sign(enrollmentId, csr, {});
+    const certificate = await this.sign(enrollmentId, csr, stored.attributes ?? {});
     // Counted before the certificate leaves: a crash here costs an enrolment, never grants an extra one.
     await writeAtomic(this.file(enrollmentId), JSON.stringify({ ...stored, enrollments: stored.enrollments + 1 }));
     return certificate;
