@@ -10,12 +10,14 @@ import '@ecch/gateway-api/ledger/embedded/shim-logging';
 import 'reflect-metadata';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { connect, signers, type GrpcClient } from '@hyperledger/fabric-gateway';
+import { connect, EndorseError, GatewayError, signers, type GrpcClient } from '@hyperledger/fabric-gateway';
 import { createCertificateAuthority, issueIdentity } from '@ecch/gateway-api/identity/issuer';
 import type { EmbeddedLedger } from '@ecch/gateway-api/ledger/embedded';
 import { KIND, VERSION, b64, encode, transactionIdOf } from '@ecch/gateway-api/ledger/embedded/offline-format';
 import { parseDerSignature } from '@ecch/gateway-api/ledger/embedded/signature';
+import { offlineError } from '@ecch/gateway-api/ledger/fabric/offline-signing';
 import { readCommit, readProposal } from '@ecch/gateway-api/ledger/fabric/protobuf';
+import { LedgerRefusal, SigningRefusal, TransactionInvalid } from '@ecch/gateway-api/ledger/port';
 import { HouseholdClient, VerificationError, type Prepared } from '../../examples/household-client/src';
 import { ADMIN, call, expectProblem, openMarket, removeDir, tempDataDir, type Reply } from './support/gateway';
 import { listeningGateway, selfCustodyHousehold, type ListeningGateway, type SelfCustodyHousehold } from './support/self-custody';
@@ -407,5 +409,49 @@ describe('Fabric bytes, read offline (no network)', () => {
     expect(readCommit(commit.getBytes())).toEqual({ transactionId: proposal.getTransactionId(), channel: 'ecch', creator: { mspId: 'CommunityMSP', certificate: identity.certificate } });
     expect(() => readProposal(Buffer.from('definitely not protobuf'))).toThrow();
     fabric.close();
+  });
+});
+
+describe("Fabric's refusals of signed messages → the port's typed errors (messages as Fabric 2.5 gives them)", () => {
+  const cause = Object.assign(new Error('grpc'), { code: 10, details: '', metadata: {} }) as never;
+  const peer = (message: string) =>
+    new EndorseError({
+      code: 10,
+      details: [{ address: 'peer0.community:7051', mspId: 'CommunityMSP', message }],
+      cause,
+      transactionId: 'tx1',
+      message: '10 ABORTED: failed to endorse transaction, see attached details for more info',
+    });
+
+  it('a signature the endorser does not accept is SIGNATURE_INVALID; a certificate its MSP does not is CERTIFICATE_NOT_TRUSTED', () => {
+    expect(offlineError(peer('error validating proposal: access denied: channel [ecch] creator org [CommunityMSP]'))).toEqual(
+      expect.objectContaining({ code: 'SIGNATURE_INVALID' }),
+    );
+    const untrusted = offlineError(peer('error validating proposal: access denied: channel [ecch] creator org unknown, creator is malformed'));
+    expect(untrusted).toBeInstanceOf(SigningRefusal);
+    expect(untrusted).toEqual(expect.objectContaining({ code: 'CERTIFICATE_NOT_TRUSTED' }));
+  });
+
+  it("the orderer's Writers policy and the Gateway's Members policy are SIGNATURE_INVALID", () => {
+    // fabric-gateway's SubmitError is a GatewayError (and exported as a type only).
+    const orderer = new GatewayError({
+      code: 10,
+      details: [],
+      cause,
+      message:
+        "10 ABORTED: received unsuccessful response from orderer: status=FORBIDDEN, info=implicit policy evaluation failed - 0 sub-policies were satisfied, but this policy requires 1 of the 'Writers' sub-policies to be satisfied: permission denied",
+    });
+    expect(offlineError(orderer)).toEqual(expect.objectContaining({ code: 'SIGNATURE_INVALID' }));
+    const commit = new GatewayError({ code: 7, details: [], cause, message: '7 PERMISSION_DENIED: failed evaluating policy on signed data during check policy [/Channel/Application/Members]' });
+    expect(offlineError(commit)).toEqual(expect.objectContaining({ code: 'SIGNATURE_INVALID' }));
+  });
+
+  it('a transaction id the peer has is DUPLICATE_TXID; a chaincode refusal stays the chaincode\'s, whatever its detail says', () => {
+    const duplicate = offlineError(peer(`duplicate transaction found [${'ab'.repeat(32)}]. Creator [0a0c]`));
+    expect(duplicate).toBeInstanceOf(TransactionInvalid);
+    expect(duplicate).toEqual(expect.objectContaining({ status: 'DUPLICATE_TXID', transactionId: 'ab'.repeat(32) }));
+    const refusal = offlineError(peer('chaincode response 500, FORBIDDEN: access denied: order o1 belongs to another participant'));
+    expect(refusal).toBeInstanceOf(LedgerRefusal);
+    expect(refusal).toEqual(expect.objectContaining({ code: 'FORBIDDEN' }));
   });
 });

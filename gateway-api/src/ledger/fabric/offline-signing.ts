@@ -37,17 +37,21 @@ export interface OfflineDeps {
 
 /**
  * A peer's or orderer's refusal of the creator's signature or certificate, by what
- * Fabric says: the endorser's proposal validation ("access denied", "creator
- * certificate is not valid", "signature ... is not valid"), the orderer's Writers
- * policy at broadcast ("implicit policy evaluation failed", "signature set did not
- * satisfy policy"), or the Gateway's own check of a commit-status request
- * (PERMISSION_DENIED).
+ * Fabric 2.5 says (test/network/offline-signing.test.ts sees each):
+ *
+ * - the endorser's proposal validation: "access denied: channel [ecch] creator org
+ *   unknown, creator is malformed" for a certificate its MSP does not accept (another
+ *   CA, another MSP id), "access denied: channel [ecch] creator org [CommunityMSP]" for
+ *   a signature that does not verify;
+ * - the orderer's Writers policy at broadcast: "status=FORBIDDEN, info=implicit policy
+ *   evaluation failed ...";
+ * - the Gateway service's Members policy for a commit-status request: PERMISSION_DENIED.
  */
 export function signatureRefusalIn(err: unknown): SigningRefusal | undefined {
   if (!(err instanceof GatewayError)) return undefined;
   const messages = [err.message, ...err.details.map((d) => d.message)].join('\n');
-  if (/certificate is not valid|creator certificate|unknown authority|not issued by|deserialize creator|could not deserialize|MSP .* is unknown/i.test(messages)) {
-    return new SigningRefusal('CERTIFICATE_NOT_TRUSTED', 'the peer refused the creator certificate', { cause: err });
+  if (/creator org unknown|creator is malformed|certificate is not valid|unknown authority/i.test(messages)) {
+    return new SigningRefusal('CERTIFICATE_NOT_TRUSTED', "the peer refused the creator certificate: it is not one of the organisation's", { cause: err });
   }
   if (
     err.code === GrpcStatus.PERMISSION_DENIED ||
@@ -58,11 +62,21 @@ export function signatureRefusalIn(err: unknown): SigningRefusal | undefined {
   return undefined;
 }
 
-/** The chaincode's refusal first (its detail may say anything), then a refused signature, then the adapter's usual mapping. */
-function mapped(err: unknown): Error {
+/** A peer refusing to endorse a transaction id its ledger has: "duplicate transaction found [<txId>]". */
+export function duplicateIn(err: unknown): TransactionInvalid | undefined {
+  if (!(err instanceof GatewayError)) return undefined;
+  for (const message of [err.message, ...err.details.map((d) => d.message)]) {
+    const found = /duplicate transaction found \[([0-9a-f]+)\]/.exec(message);
+    if (found) return new TransactionInvalid(found[1], 'DUPLICATE_TXID', 'this transaction id is already committed');
+  }
+  return undefined;
+}
+
+/** The chaincode's refusal first (its detail may say anything), then a refused signature or a duplicate, then the adapter's usual mapping. */
+export function offlineError(err: unknown): Error {
   const ledger = toLedgerError(err);
   if (ledger instanceof LedgerRefusal) return ledger;
-  return signatureRefusalIn(err) ?? ledger;
+  return signatureRefusalIn(err) ?? duplicateIn(err) ?? ledger;
 }
 
 function statusName(code: number): string {
@@ -133,7 +147,7 @@ export class FabricOfflineSigning implements OfflineSigning {
         result: decoder.decode(transaction.getResult()),
       };
     } catch (err) {
-      throw mapped(err);
+      throw offlineError(err);
     }
   }
 
@@ -146,7 +160,7 @@ export class FabricOfflineSigning implements OfflineSigning {
       const submitted = await this.deps.inFlight.run(() => retryWithin(() => transaction.submit(), { budgetMs }));
       return { transactionId: submitted.getTransactionId(), commit: submitted.getBytes(), digest: submitted.getDigest() };
     } catch (err) {
-      throw mapped(err);
+      throw offlineError(err);
     }
   }
 
@@ -162,7 +176,7 @@ export class FabricOfflineSigning implements OfflineSigning {
         }),
       );
     } catch (err) {
-      throw mapped(err);
+      throw offlineError(err);
     }
     if (!status.successful) {
       throw new TransactionInvalid(status.transactionId, statusName(status.code), `the peers did not commit it as valid (block ${status.blockNumber})`);
