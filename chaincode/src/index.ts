@@ -8,9 +8,10 @@ import { DiagnosticsContract } from './contracts/diagnostics-contract';
 import { MarketContract } from './contracts/market-contract';
 import { OrderContract } from './contracts/order-contract';
 import { ParticipantContract } from './contracts/participant-contract';
+import { ScheduleContract } from './contracts/schedule-contract';
 
-export { AccountContract, AuditContract, DiagnosticsContract, MarketContract, OrderContract, ParticipantContract };
-export const contracts: unknown[] = [ParticipantContract, MarketContract, OrderContract, AccountContract, AuditContract, DiagnosticsContract];
+export { AccountContract, AuditContract, DiagnosticsContract, MarketContract, OrderContract, ParticipantContract, ScheduleContract };
+export const contracts: unknown[] = [ParticipantContract, MarketContract, OrderContract, AccountContract, AuditContract, DiagnosticsContract, ScheduleContract];
 
 export * from './domain/errors';
 export * from './domain/model';
@@ -18,5 +19,6 @@ export * from './domain/rational';
 export * from './domain/sdr';
 export * from './domain/allocation';
 export * from './domain/clearing';
+export * from './domain/schedule';
 export { canonicalJson } from './ledger/json';
 export { ROLE_ATTRIBUTE, ROLES, HOUSEHOLD_ORGS } from './ledger/roles';

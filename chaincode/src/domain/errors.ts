@@ -27,6 +27,8 @@ export const ERROR_CODES = [
   'INPUT_TOO_LARGE', // an argument beyond the chaincode's size limits
   'QUERY_LIMIT_REACHED', // a scan reached the peers' totalQueryLimit and may have been cut
   'PERIOD_CLOSED', // a statement already covers the day a new entry would fall on
+  'SCHEDULE_OVERLAP', // a schedule's intervals overlap those of another active schedule
+  'NOT_SUPPORTED', // a feature the ledger does not offer yet (schedules of kind auction)
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

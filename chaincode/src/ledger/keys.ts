@@ -22,6 +22,8 @@ export const KEY = {
   result: 'ecch.result', // [marketId] → MarketResult without allocations (they are the entries)
   statement: 'ecch.stmt', // [accountId] → Statement: the balance through a day
   books: 'ecch.books', // [] → { closedThrough }: the last day covered by statements
+  schedule: 'ecch.schedule', // [scheduleId] → Schedule (the market clock, mechanisms.md §6)
+  stepFailure: 'ecch.sfail', // [scheduleId, marketId, step] → the clock's last report of a failed step
 } as const;
 
 export type KeyType = (typeof KEY)[keyof typeof KEY];
@@ -47,6 +49,18 @@ export function entryAfterDay(accountId: string, day: string): string {
 /** Exclusive upper bound of an account's entries. */
 export function entryAccountEnd(accountId: string): string {
   return `${entryAccountPrefix(accountId)}${ENTRY_SEP}`;
+}
+
+/**
+ * Simple-key prefix of the spans of active schedules, newest start first:
+ * `ecch.sspan~<newestFirst(start)>~<scheduleId>` → { start, end }. Active schedules
+ * never overlap, so the one that could overlap a new span is the first key after
+ * every span starting at or after its end (one read; see schedule-contract.ts).
+ */
+export const SCHEDULE_SPAN_PREFIX = 'ecch.sspan~';
+
+export function scheduleSpanKey(start: string, scheduleId: string): string {
+  return `${SCHEDULE_SPAN_PREFIX}${newestFirst(start)}${ENTRY_SEP}${scheduleId}`;
 }
 
 const NEWEST_FIRST_BASE = 10_000_000_000_000; // ms; beyond year 2286

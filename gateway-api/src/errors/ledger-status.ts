@@ -37,4 +37,8 @@ export const LEDGER_STATUS: Readonly<Record<ErrorCode, number>> = {
   PERIOD_CLOSED: 409,
   // A scan reached the peers' totalQueryLimit: the ledger refuses rather than answer from part of it.
   QUERY_LIMIT_REACHED: 500,
+  // A schedule whose intervals overlap another active schedule's.
+  SCHEDULE_OVERLAP: 409,
+  // A schedule of kind auction (auctions come later).
+  NOT_SUPPORTED: 422,
 };

@@ -27,7 +27,7 @@ export interface LedgerIdentity {
 }
 
 export interface TransactionCall {
-  contract: 'participants' | 'markets' | 'orders' | 'accounts' | 'audit' | 'diagnostics';
+  contract: 'participants' | 'markets' | 'orders' | 'accounts' | 'audit' | 'diagnostics' | 'schedules';
   transaction: string;
   args: string[];
 }
