@@ -39,6 +39,13 @@ export interface Participant {
   updatedAt: string;
 }
 
+/**
+ * How a market turns its book into trades and prices (market-rules §5, mechanisms.md
+ * §2–§4). Each one is a file of its own under domain/mechanisms/.
+ */
+export const MECHANISMS = ['sdr', 'mmr', 'uniform', 'pay-as-bid'] as const;
+export type Mechanism = (typeof MECHANISMS)[number];
+
 export const MARKET_STATUSES = ['scheduled', 'open', 'closed', 'settled', 'cancelled'] as const;
 export type MarketStatus = (typeof MARKET_STATUSES)[number];
 
