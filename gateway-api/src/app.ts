@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { GatewayConfig } from './config';
+import { startMarketClock, type ClockOverrides, type MarketClock } from './clock';
 import { openContext } from './context';
 import { followParticipantStatus } from './events/status-follower';
 import { configFromOptions, type GatewayOptions } from './options';
@@ -27,12 +28,24 @@ import type { TypeBoxTypeProvider } from './type-provider';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Builds the app for `fastify.inject` tests; `buildApp(options)` then `app.close()`. */
-export async function buildApp(options: GatewayOptions): Promise<FastifyInstance> {
-  return createApp(configFromOptions(options));
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The market clock; undefined with CLOCK=off. */
+    clock: MarketClock | undefined;
+  }
 }
 
-export async function createApp(config: GatewayConfig): Promise<FastifyInstance> {
+/** What tests inject into the app: the clock's time source and timers. */
+export interface AppHooks {
+  clock?: ClockOverrides;
+}
+
+/** Builds the app for `fastify.inject` tests; `buildApp(options)` then `app.close()`. */
+export async function buildApp(options: GatewayOptions, hooks: AppHooks = {}): Promise<FastifyInstance> {
+  return createApp(configFromOptions(options), hooks);
+}
+
+export async function createApp(config: GatewayConfig, hooks: AppHooks = {}): Promise<FastifyInstance> {
   const context = await openContext(config);
   const app = Fastify({
     logger: { level: config.logLevel },
@@ -85,6 +98,10 @@ export async function createApp(config: GatewayConfig): Promise<FastifyInstance>
 
     const follower = await followParticipantStatus(context, app.log);
     app.addHook('preClose', async () => follower.stop());
+    // The market clock: a step in flight finishes before the ledger closes (onClose).
+    const clock = startMarketClock(context, app.log, hooks.clock);
+    app.decorate('clock', clock);
+    app.addHook('preClose', async () => clock?.stop());
     await app.ready();
   } catch (err) {
     await app.close().catch(() => undefined);

@@ -30,6 +30,9 @@ const SCHEMA = {
     GATEWAY_WALLET_KEY: { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' },
     // Or a file holding it (a Docker/Kubernetes secret).
     GATEWAY_WALLET_KEY_FILE: { type: 'string', minLength: 1 },
+    // The market clock (gateway-api/src/clock/): performs the steps of the NA's schedules.
+    CLOCK: { type: 'string', enum: ['on', 'off'], default: 'on' },
+    CLOCK_TICK_MS: { type: 'integer', minimum: 100, maximum: 30000, default: 5000 },
   },
 } as const;
 
@@ -53,6 +56,8 @@ export interface GatewayConfig {
   trustProxy: boolean;
   /** Neither set (outside NODE_ENV=production): DATA_DIR/wallet.key, created on first start. `keyFile` is absolute. */
   wallet: { key?: string; keyFile?: string };
+  /** The market clock: whether it runs, and how often it looks for due steps. */
+  clock: { enabled: boolean; tickMs: number };
 }
 
 export class ConfigError extends Error {
@@ -132,6 +137,7 @@ export function loadConfig(source: Record<string, unknown>, baseDir: string = pr
     },
     sseHeartbeatMs: env.SSE_HEARTBEAT_MS as number,
     trustProxy: env.TRUST_PROXY as boolean,
+    clock: { enabled: env.CLOCK === 'on', tickMs: env.CLOCK_TICK_MS as number },
     wallet: {
       ...(walletKey !== undefined ? { key: walletKey } : {}),
       ...(walletKeyFile !== undefined ? { keyFile: path.resolve(baseDir, walletKeyFile) } : {}),

@@ -7,6 +7,7 @@ import marketRoutes from './markets';
 import orderRoutes from './orders';
 import participantRoutes from './participants';
 import registrationRoutes from './registrations';
+import scheduleRoutes from './schedules';
 import transactionRoutes from './transactions';
 
 const v1: RoutesPlugin = async (app) => {
@@ -25,6 +26,7 @@ const v1: RoutesPlugin = async (app) => {
   await app.register(accountRoutes);
   await app.register(eventRoutes);
   await app.register(transactionRoutes);
+  await app.register(scheduleRoutes);
 };
 
 export default v1;

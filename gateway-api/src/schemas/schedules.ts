@@ -1,0 +1,53 @@
+/** Schedules of the market clock (mechanisms.md §6; api.md "Schedules"). */
+import { Type } from '@sinclair/typebox';
+import { Id, Instant, instant, ListOf, PageQuery, Price } from './common';
+
+export const ScheduleTariff = Type.Object({ gridBuyPrice: Price, gridSellPrice: Price }, { additionalProperties: false });
+
+const TariffTable = Type.Union([ScheduleTariff, Type.Array(ScheduleTariff, { minItems: 24, maxItems: 24, description: '24 tariffs, index = UTC hour of deliveryStart' })], {
+  description: 'one tariff for every interval ({gridBuyPrice, gridSellPrice}, 0 ≤ S < B), or a 24-entry hour-of-day table by the UTC hour of deliveryStart',
+});
+
+export const ScheduleBody = Type.Object(
+  {
+    id: Type.String({
+      pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,48}$',
+      description: "1-49 letters, digits, '.', '_' or '-': each interval's market is <id>-<YYYYMMDDTHHMMZ> of its deliveryStart",
+      examples: ['day-0621'],
+    }),
+    kind: Type.Optional(Type.Literal('market', { description: 'market (auction schedules come with the auctions: 422 NOT_SUPPORTED)', default: 'market' })),
+    firstDeliveryStart: instant('the first interval\'s deliveryStart, a whole minute (RFC 3339 UTC)'),
+    intervalMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440, default: 60, description: 'each market\'s durationMinutes; intervals follow each other' })),
+    count: Type.Integer({ minimum: 1, maximum: 744, description: 'how many intervals (at most 744, a month of hours)' }),
+    openLeadMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10080, default: 60, description: 'each market opens this long before its deliveryStart' })),
+    gateClosureMinutes: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 10079, default: 5, description: 'its gate closes (and it is cleared) this long before its deliveryStart; below openLeadMinutes' }),
+    ),
+    mechanism: Type.Optional(
+      Type.Union([Type.Literal('sdr'), Type.Literal('mmr'), Type.Literal('uniform'), Type.Literal('pay-as-bid')], {
+        default: 'sdr',
+        description: 'how each market clears (mechanisms.md); markets:Create checks it again for every market',
+      }),
+    ),
+    tariff: TariffTable,
+  },
+  { additionalProperties: false },
+);
+
+export const Schedule = Type.Object({
+  id: Type.String(),
+  kind: Type.Literal('market'),
+  status: Type.Union([Type.Literal('active'), Type.Literal('cancelled')]),
+  firstDeliveryStart: Instant,
+  intervalMinutes: Type.Integer(),
+  count: Type.Integer(),
+  openLeadMinutes: Type.Integer(),
+  gateClosureMinutes: Type.Integer(),
+  mechanism: Type.String(),
+  tariff: Type.Union([ScheduleTariff, Type.Array(ScheduleTariff)]),
+  createdAt: Instant,
+  cancelledAt: Type.Optional(Instant),
+});
+export const ScheduleList = ListOf(Schedule);
+export const ScheduleListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
+export const ScheduleParams = Type.Object({ id: Id });
