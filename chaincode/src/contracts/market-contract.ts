@@ -5,9 +5,9 @@
  * book nobody can change.
  */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
-import { clearMarket } from '../domain/clearing';
+import { clearMarketWith } from '../domain/clearing';
 import { LedgerError } from '../domain/errors';
-import { GRID_ACCOUNT, Market, MARKET_STATUSES, MarketResult, MarketStatus, Order, SettlementEntry } from '../domain/model';
+import { GRID_ACCOUNT, Market, MARKET_STATUSES, MarketResult, MarketStatus, MECHANISMS, Order, SettlementEntry } from '../domain/model';
 import { EcchContract } from './ecch-contract';
 import { allocationOf, entryOf, refuseClosedDay, writeEntry } from '../ledger/entries';
 import { canonicalJson } from '../ledger/json';
@@ -52,7 +52,7 @@ async function stamp(ctx: Context, marketId: string, action: string, from: Marke
   return next;
 }
 
-@Info({ title: 'Markets', description: 'Hourly markets, gate closure, SDR clearing and settlement' })
+@Info({ title: 'Markets', description: 'Hourly markets, gate closure, clearing by the market\'s mechanism (sdr, mmr, uniform, pay-as-bid) and settlement' })
 export class MarketContract extends EcchContract {
   constructor() {
     super('markets');
@@ -82,7 +82,7 @@ export class MarketContract extends EcchContract {
       readingWindowMinutes: optional(o.readingWindowMinutes, (v) => int(v, 'readingWindowMinutes', 0, 7 * 24 * 60)) ?? 60,
       gridBuyPrice,
       gridSellPrice,
-      mechanism: optional(o.mechanism, (v) => oneOf(v, 'mechanism', ['sdr'] as const)) ?? 'sdr',
+      mechanism: optional(o.mechanism, (v) => oneOf(v, 'mechanism', MECHANISMS)) ?? 'sdr',
       maxOrderWh: optional(o.maxOrderWh, (v) => int(v, 'maxOrderWh', 1, 100_000_000)) ?? DEFAULT_MAX_ORDER_WH,
       createdAt: now,
     };
@@ -110,9 +110,10 @@ export class MarketContract extends EcchContract {
   }
 
   /**
-   * Clearing and settlement (`closed → settled`) in one transaction: the result and
-   * every settlement entry are written, or nothing is. Each order's outcome is stored
-   * once, in its entry; the stored result is the market's summary.
+   * Clearing by the market's mechanism and settlement (`closed → settled`) in one
+   * transaction: the result and every settlement entry are written, or nothing is.
+   * Each order's outcome is stored once, in its entry; the stored result is the
+   * market's summary.
    */
   @Transaction()
   @Returns('string')
@@ -124,7 +125,8 @@ export class MarketContract extends EcchContract {
     const day = dayOf(now);
     await refuseClosedDay(ctx, day);
     const orders = await activeOrders(ctx, market);
-    const clearing = clearMarket(
+    const clearing = clearMarketWith(
+      market.mechanism,
       orders.map((o) => ({ orderId: o.id, participantId: o.participantId, side: o.side, energyWh: o.energyWh, limitPrice: o.limitPrice })),
       market,
     );
@@ -141,7 +143,7 @@ export class MarketContract extends EcchContract {
       side: 'grid',
       internalWh: 0,
       gridWh: clearing.gridImportWh - clearing.gridExportWh,
-      price: clearing.sellPrice,
+      price: clearing.internalPrice,
       amount: clearing.gridAmount,
       at: now,
     });
@@ -150,7 +152,7 @@ export class MarketContract extends EcchContract {
       marketId: market.id,
       mechanism: market.mechanism,
       sdr: { supplyWh: totals.supplyWh, demandWh: totals.demandWh, fraction: totals.fraction, ratio: totals.ratio },
-      internalPrice: totals.sellPrice,
+      internalPrice: totals.internalPrice,
       sellPrice: totals.sellPrice,
       buyPrice: totals.buyPrice,
       rounds: totals.rounds,

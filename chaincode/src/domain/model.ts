@@ -58,7 +58,7 @@ export interface Market {
   gridBuyPrice: number;
   /** S: what the grid pays per kWh exported (µ/kWh). */
   gridSellPrice: number;
-  mechanism: 'sdr';
+  mechanism: Mechanism;
   /** Per-order energy cap (Wh); market-rules §1 default 1,000,000. */
   maxOrderWh: number;
   /** How long after delivery meter readings are accepted (mechanisms §7). */
@@ -111,9 +111,12 @@ export interface Allocation {
 
 export interface MarketResult {
   marketId: string;
-  mechanism: 'sdr';
-  /** The price of every internally traded kWh (µ/kWh); for SDR, Ps. */
-  internalPrice: number;
+  mechanism: Mechanism;
+  /**
+   * The price of every internally traded kWh (µ/kWh): for SDR always Ps; null for
+   * pay-as-bid and wherever nothing traded internally (mechanisms.md §1).
+   */
+  internalPrice: number | null;
   sdr: {
     supplyWh: number;
     demandWh: number;
@@ -122,11 +125,11 @@ export interface MarketResult {
     /** TS/TD as a decimal string with 6 places, halves up; null when there is no demand. */
     ratio: string | null;
   };
-  /** Ps, rounded to µ/kWh (halves up). */
-  sellPrice: number;
-  /** Pb, rounded to µ/kWh (halves up). */
-  buyPrice: number;
-  /** Number of rounds the limit-price loop ran. */
+  /** SDR: Ps, rounded to µ/kWh (halves up). Other mechanisms: the accepted sellers' average µ/kWh, null without one. */
+  sellPrice: number | null;
+  /** SDR: Pb, rounded to µ/kWh (halves up). Other mechanisms: the accepted buyers' average µ/kWh, null without one. */
+  buyPrice: number | null;
+  /** Number of rounds SDR's limit-price loop ran; 1 for the single-pass mechanisms. */
   rounds: number;
   internalWh: number;
   gridImportWh: number;
@@ -155,7 +158,7 @@ export interface SettlementEntry {
   internalWh: number;
   /** Energy traded with the grid; for the grid's entry, community import minus export. */
   gridWh: number;
-  /** Average price per internal kWh (µ/kWh), as the allocation's; on the grid's entry the community price P. */
+  /** Average price per internal kWh (µ/kWh), as the allocation's; on the grid's entry the result's internalPrice (SDR: P). */
   price: number | null;
   amount: number;
   at: string;

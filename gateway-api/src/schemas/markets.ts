@@ -10,6 +10,14 @@ export const MarketStatus = Type.Union([
   Type.Literal('cancelled'),
 ]);
 
+/** How a market clears: market-rules §5 for sdr, mechanisms.md §2–§4 for the others. */
+const mechanism = (options: { default?: string } = {}) =>
+  Type.Union([Type.Literal('sdr'), Type.Literal('mmr'), Type.Literal('uniform'), Type.Literal('pay-as-bid')], {
+    description: 'sdr (Supply-Demand Ratio, the default), mmr (mid-market rate), uniform (pay-as-clear double auction) or pay-as-bid (each match at the buyer\'s limit)',
+    ...options,
+  });
+export const Mechanism = mechanism();
+
 export const MarketBody = Type.Object(
   {
     id: Type.Optional(Id),
@@ -20,7 +28,7 @@ export const MarketBody = Type.Object(
     ),
     gridBuyPrice: Price,
     gridSellPrice: Price,
-    mechanism: Type.Optional(Type.Literal('sdr', { default: 'sdr' })),
+    mechanism: Type.Optional(mechanism({ default: 'sdr' })),
     maxOrderWh: Type.Optional(Type.Integer({ minimum: 1, description: 'per-order energy cap in Wh (default 1,000,000)' })),
   },
   { additionalProperties: false },
@@ -66,9 +74,15 @@ export const Result = Type.Object({
     ratio: Type.Union([Type.String({ description: 'TS/TD as a decimal with 6 places' }), Type.Null()]),
     fraction: Type.Optional(Type.Union([Type.String({ description: 'TS/TD in lowest terms' }), Type.Null()])),
   }),
-  internalPrice: Type.Integer({ description: 'the price of every internally traded kWh (µ/kWh); for SDR, Ps' }),
-  sellPrice: Type.Integer({ description: 'Ps (µ/kWh), the community price' }),
-  buyPrice: Type.Integer({ description: 'Pb (µ/kWh), the buyers\' average price' }),
+  internalPrice: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'the price of every internally traded kWh (µ/kWh); for SDR always Ps; null for pay-as-bid and when nothing traded internally',
+  }),
+  sellPrice: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'SDR: Ps (µ/kWh), the community price; other mechanisms: the accepted sellers\' average µ/kWh, null without an accepted seller',
+  }),
+  buyPrice: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'SDR: Pb (µ/kWh), the buyers\' average price; other mechanisms: the accepted buyers\' average µ/kWh, null without an accepted buyer',
+  }),
   rounds: Type.Optional(Type.Integer()),
   internalWh: Type.Integer(),
   gridImportWh: Type.Integer(),

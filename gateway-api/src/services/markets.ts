@@ -15,7 +15,7 @@ export interface MarketInput {
   readingWindowMinutes?: number;
   gridBuyPrice: number;
   gridSellPrice: number;
-  mechanism?: 'sdr';
+  mechanism?: Market['mechanism'];
   maxOrderWh?: number;
 }
 
