@@ -11,7 +11,8 @@
  * ({@link OfflineSigning}): the ledger hands out the bytes to sign and their digest,
  * the household signs the digest, and sends the bytes and the signature back, once
  * for the proposal, once for the endorsed transaction and once for the commit-status
- * request. Nothing is kept between the steps.
+ * request. Nothing is kept between the steps. A read the household signs (a query) is
+ * one signed proposal, evaluated: the chaincode runs, nothing is ordered or written.
  */
 import type { ErrorCode } from '@ecch/chaincode';
 
@@ -107,6 +108,12 @@ export interface OfflineStatus {
   result?: string;
 }
 
+/** A signed query's answer: the chaincode's JSON result. Nothing was ordered or written. */
+export interface OfflineEvaluation {
+  transactionId: string;
+  result: string;
+}
+
 export type SignableKind = 'proposal' | 'transaction' | 'commit';
 
 /** What signable bytes say, read without a signature and without sending anything. */
@@ -124,6 +131,7 @@ export interface SignableFacts {
  * so a gateway restart between steps loses nothing:
  *
  *   prepare → sign digest → endorse → sign digest → submit → sign digest → commitStatus
+ *   prepare → sign digest → evaluate                                        (a query)
  *
  * Every signature is ECDSA P-256 over the digest (SHA-256, prehashed), DER-encoded, as
  * fabric-gateway's `signers.newPrivateKeySigner` makes it, by the creator's key. A
@@ -136,6 +144,12 @@ export interface OfflineSigning {
   prepare(creator: Creator, call: TransactionCall): Promise<OfflineProposal>;
   /** Has the signed proposal endorsed (the chaincode runs, nothing is written). */
   endorse(proposal: Uint8Array, signature: Uint8Array): Promise<OfflineTransaction>;
+  /**
+   * Has the signed proposal evaluated, as a query: its signature and certificate are
+   * checked as for `endorse`, the chaincode runs on the committed state and its result
+   * is the answer; nothing is ordered or written, and the transaction id is not taken.
+   */
+  evaluate(proposal: Uint8Array, signature: Uint8Array): Promise<OfflineEvaluation>;
   /** Sends the signed transaction to be ordered and committed (the same one again never acts twice). */
   submit(transaction: Uint8Array, signature: Uint8Array): Promise<OfflineCommit>;
   /** Waits for the transaction's commit; resolves only if it committed as valid. */

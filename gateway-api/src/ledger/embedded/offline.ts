@@ -6,11 +6,24 @@
  * simulates again, in the ledger's one-at-a-time queue, and commits only if the result
  * and the write set are those that were endorsed and signed (otherwise
  * MVCC_READ_CONFLICT, as Fabric would invalidate it). A transaction id is committed at
- * most once: a repeated submission answers the commit that is already there.
+ * most once: a repeated submission answers the commit that is already there. A signed
+ * query (evaluate) is checked as an endorsement is and simulated the same way; its
+ * result is the answer, and nothing of it is kept: no state, no transaction id.
  */
 import { randomBytes } from 'node:crypto';
 import { LedgerRefusal, SigningRefusal, TransactionInvalid } from '../port';
-import type { Creator, OfflineCommit, OfflineProposal, OfflineSigning, OfflineStatus, OfflineTransaction, SignableFacts, SignableKind, TransactionCall } from '../port';
+import type {
+  Creator,
+  OfflineCommit,
+  OfflineEvaluation,
+  OfflineProposal,
+  OfflineSigning,
+  OfflineStatus,
+  OfflineTransaction,
+  SignableFacts,
+  SignableKind,
+  TransactionCall,
+} from '../port';
 import type { Endorsement } from './engine';
 import {
   KIND,
@@ -109,14 +122,20 @@ export class EmbeddedOfflineSigning implements OfflineSigning {
     return { transactionId: message.transactionId, proposal, digest: sha256(proposal) };
   }
 
-  async endorse(proposal: Uint8Array, signature: Uint8Array): Promise<OfflineTransaction> {
+  /** A signed proposal of this ledger's, its signature and certificate checked, whose transaction id is not committed. */
+  private async signedProposal(proposal: Uint8Array, signature: Uint8Array): Promise<ProposalMessage> {
     this.host.assertOpen();
     const p = parseProposal(proposal, this.host);
     await this.checkSigner(p.creator, proposal, signature, 'proposal');
-    // A peer refuses to endorse a transaction id its ledger already has.
+    // A peer refuses any proposal (to endorse or to evaluate) whose transaction id its ledger already has.
     if (await this.host.committed(p.transactionId)) {
       throw new TransactionInvalid(p.transactionId, 'DUPLICATE_TXID', 'this transaction id is already committed');
     }
+    return p;
+  }
+
+  async endorse(proposal: Uint8Array, signature: Uint8Array): Promise<OfflineTransaction> {
+    const p = await this.signedProposal(proposal, signature);
     const endorsed = await this.host.simulate(this.txContext(p));
     const message: TransactionMessage = {
       ...writesOf(endorsed.writeSet),
@@ -129,6 +148,13 @@ export class EmbeddedOfflineSigning implements OfflineSigning {
     };
     const transaction = encode(message);
     return { transactionId: p.transactionId, transaction, digest: sha256(transaction), result: endorsed.payload };
+  }
+
+  /** Simulated as an endorsement is, on the committed state; the result is all that comes of it (nothing is written, no transaction id is kept). */
+  async evaluate(proposal: Uint8Array, signature: Uint8Array): Promise<OfflineEvaluation> {
+    const p = await this.signedProposal(proposal, signature);
+    const evaluated = await this.host.simulate(this.txContext(p));
+    return { transactionId: p.transactionId, result: evaluated.payload };
   }
 
   async submit(transaction: Uint8Array, signature: Uint8Array): Promise<OfflineCommit> {

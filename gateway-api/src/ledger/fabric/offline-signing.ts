@@ -9,11 +9,24 @@
  * check every signature and the creator's certificate; the adapter reads the bytes
  * only to find the creator and the call (protobuf.ts). The same deadlines, in-flight
  * cap and retries as a custodial submit (retry.ts), the same error mapping (errors.ts).
+ * A signed query is the signed proposal evaluated (`newSignedProposal(...).evaluate()`)
+ * on a peer of the gateway's organisation, as a custodial evaluate is: no retry, the
+ * evaluate deadline; nothing is ordered.
  */
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
 import { LedgerRefusal, SigningRefusal, TransactionInvalid, type TransactionCall } from '../port';
-import type { Creator, OfflineCommit, OfflineProposal, OfflineSigning, OfflineStatus, OfflineTransaction, SignableFacts, SignableKind } from '../port';
+import type {
+  Creator,
+  OfflineCommit,
+  OfflineEvaluation,
+  OfflineProposal,
+  OfflineSigning,
+  OfflineStatus,
+  OfflineTransaction,
+  SignableFacts,
+  SignableKind,
+} from '../port';
 import type { ConnectionProfile } from './connection-profile';
 import { toLedgerError } from './errors';
 import type { GatewayPool } from './gateway-pool';
@@ -146,6 +159,18 @@ export class FabricOfflineSigning implements OfflineSigning {
         digest: transaction.getDigest(),
         result: decoder.decode(transaction.getResult()),
       };
+    } catch (err) {
+      throw offlineError(err);
+    }
+  }
+
+  /** The peer checks the signature and the certificate, and refuses a transaction id its ledger has (DUPLICATE_TXID), as for an endorsement. */
+  async evaluate(bytes: Uint8Array, signature: Uint8Array): Promise<OfflineEvaluation> {
+    const { creator } = this.read('proposal', bytes);
+    const proposal = this.deps.pool.unsigned(creator).newSignedProposal(bytes, signature);
+    try {
+      const result = await this.deps.inFlight.run(() => proposal.evaluate());
+      return { transactionId: proposal.getTransactionId(), result: decoder.decode(result) };
     } catch (err) {
       throw offlineError(err);
     }
