@@ -1,10 +1,11 @@
 /**
- * Transactions a household signs itself (POST /v1/transactions and its three steps).
- * Bytes travel as standard base64 (OpenAPI `format: byte`); the catalogue of actions
- * and their parameters is services/signable/.
+ * Transactions a household signs itself (POST /v1/transactions and its three steps),
+ * and the queries it signs (POST /v1/transactions, then its evaluation). Bytes travel
+ * as standard base64 (OpenAPI `format: byte`); the catalogue of actions and their
+ * parameters is services/signable/.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
-import { SIGNABLE_ACTIONS } from '../services/signable';
+import { SIGNABLE_ACTIONS, actionsOf, type SignableAction } from '../services/signable';
 
 /** Standard base64 with padding (ajv-formats' `byte`), at most `maxLength` characters. */
 const base64 = (description: string, maxLength: number) => Type.String({ format: 'byte', minLength: 4, maxLength, description });
@@ -47,13 +48,15 @@ export const PrepareBody = Type.Union([...PREPARE_BODIES.values()], {
   description: 'the action to sign, its parameters (as the custodial route takes them) and the signer\'s certificate',
 });
 
-export const ActionName = Type.Union(
-  SIGNABLE_ACTIONS.map((a) => Type.Literal(a.name)),
-  { description: 'one of the signable actions' },
-);
+const names = (actions: readonly SignableAction[], description: string) => Type.Union(actions.map((a) => Type.Literal(a.name)), { description });
 
-/** The chaincode's result in the shape the custodial route answers (an order for order.*). */
-const result = (description: string) => Type.Union([...new Set(SIGNABLE_ACTIONS.map((a) => a.result as TSchema))], { description });
+export const ActionName = names(SIGNABLE_ACTIONS as unknown as readonly SignableAction[], 'one of the signable actions');
+const TransactionActionName = names(actionsOf('transaction'), 'one of the signable actions that are transactions');
+const QueryActionName = names(actionsOf('query'), 'one of the signable actions that are queries');
+
+/** The chaincode's result in the shape the custodial route answers (an order for order.*), for the actions of one kind. */
+const resultOf = (actions: readonly SignableAction[], description: string) => Type.Union([...new Set(actions.map((a) => a.result as TSchema))], { description });
+const result = (description: string) => resultOf(actionsOf('transaction'), description);
 
 /** What a body that is no action's is checked against, to say why. */
 export const AnyActionBody = Type.Object({ action: ActionName });
@@ -61,8 +64,11 @@ export const AnyActionBody = Type.Object({ action: ActionName });
 export const Prepared = Type.Object({
   transactionId: TransactionId,
   action: ActionName,
+  kind: Type.Union([Type.Literal('transaction'), Type.Literal('query')], {
+    description: 'the next step: a `transaction` is endorsed (/endorsement), a `query` evaluated (/evaluation)',
+  }),
   format: LedgerFormat,
-  proposal: base64('the proposal: send it back with its signature to /endorsement', MESSAGE_MAX),
+  proposal: base64('the proposal: send it back with its signature to /endorsement (a query: to /evaluation)', MESSAGE_MAX),
   digest: base64('what to sign: SHA-256 of the signed part of `proposal` (embedded: of all of it)', 64),
 });
 
@@ -73,7 +79,7 @@ export const EndorseBody = Type.Object(
 
 export const Endorsed = Type.Object({
   transactionId: TransactionId,
-  action: ActionName,
+  action: TransactionActionName,
   transaction: base64('the endorsed transaction: send it back with its signature to /submission', MESSAGE_MAX),
   digest: base64('what to sign', 64),
   result: result('what the transaction does if it commits (nothing is written yet), in the shape the custodial route answers'),
@@ -101,8 +107,19 @@ export const CommitBody = Type.Object(
 
 export const Committed = Type.Object({
   transactionId: TransactionId,
-  action: ActionName,
+  action: TransactionActionName,
   status: Type.Literal('VALID', { description: 'committed as valid (anything else is a problem: READ_CONFLICT, TRANSACTION_INVALID)' }),
   blockNumber: Type.Integer({ minimum: 0 }),
   result: result('the committed result, in the shape the custodial route answers (an order for order.*)'),
+});
+
+export const EvaluateBody = Type.Object(
+  { proposal: base64('`proposal` exactly as prepared (a query\'s)', MESSAGE_MAX), signature: Signature },
+  { additionalProperties: false },
+);
+
+export const Evaluated = Type.Object({
+  transactionId: TransactionId,
+  action: QueryActionName,
+  result: resultOf(actionsOf('query'), 'what the query read, in the shape the custodial route answers (nothing was written)'),
 });

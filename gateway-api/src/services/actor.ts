@@ -19,7 +19,7 @@ export async function identityOf(gw: GatewayContext, principal: Principal, read?
     throw new ApiError(
       409,
       'SELF_CUSTODY',
-      `participant ${principal.participantId} holds its own key; the gateway cannot sign for it: sign the transaction through POST /v1/transactions`,
+      `participant ${principal.participantId} holds its own key; the gateway cannot sign for it: sign the transaction through POST /v1/transactions, or read through a signed query (POST /v1/transactions, then POST /v1/transactions/{transactionId}/evaluation)`,
     );
   }
   // A token is only ever issued after its identity is in the wallet; a missing file is an operator error.

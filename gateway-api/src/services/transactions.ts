@@ -9,7 +9,13 @@
  *   submit    {transaction, signature}       → commit + digest          (ordered; embedded: committed)
  *   commit    {commit, signature, transaction} → status + result        (once committed as valid)
  *
- * Only the catalogue's actions (signable/) are relayed. The chaincode is the guard of
+ * A query (a catalogue action of kind `query`: a household's own order, orders,
+ * account, participant record) is prepared the same way and then evaluated instead:
+ *
+ *   evaluate  {proposal, signature}          → result                   (chaincode runs, nothing ordered or written)
+ *
+ * Each step takes only its own kind: a query is never endorsed or submitted, a
+ * transaction never evaluated. Only the catalogue's actions (signable/) are relayed. The chaincode is the guard of
  * who may do what: it checks that the signing certificate is the one bound to the
  * participant. The ledger's refusals of a message or signature become problems here.
  */
@@ -18,7 +24,7 @@ import type { Principal } from '../auth/principal';
 import type { GatewayContext } from '../context';
 import { ApiError, badRequest } from '../errors/api-error';
 import { SigningRefusal, TransactionInvalid, type SignableFacts, type SignableKind } from '../ledger/port';
-import { actionNamed, actionOf, callOf, type SignableAction } from './signable';
+import { actionNamed, actionOf, callOf, type ActionKind, type Caller, type SignableAction } from './signable';
 
 export interface PrepareInput {
   action: string;
@@ -29,6 +35,8 @@ export interface PrepareInput {
 export interface Prepared {
   transactionId: string;
   action: string;
+  /** Which step comes next: `transaction` → /endorsement, `query` → /evaluation. */
+  kind: ActionKind;
   format: 'embedded' | 'fabric';
   proposal: string;
   digest: string;
@@ -46,6 +54,12 @@ export interface Submitted {
   transactionId: string;
   commit: string;
   digest: string;
+}
+
+export interface Evaluated {
+  transactionId: string;
+  action: string;
+  result: unknown;
 }
 
 export interface Committed {
@@ -94,8 +108,27 @@ async function ledgerStep<T>(field: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Reads `field`'s bytes, checks they are of the transaction in the path, and which catalogue action they are. */
-function readAs(gw: GatewayContext, kind: SignableKind, field: string, bytes: Uint8Array, transactionId: string): SignableFacts & { action?: SignableAction } {
+const STEP_OF: Readonly<Record<ActionKind, string>> = { transaction: 'endorsement', query: 'evaluation' };
+
+/** A self-custody household's token: who a query is for (the bearer token's participant, never a parameter). */
+function callerOf(principal: Principal): Caller {
+  // The routes let household tokens only (access: 'household').
+  if (principal.role !== 'household') throw new ApiError(403, 'FORBIDDEN', 'only a household signs its own transactions');
+  return { participantId: principal.participantId };
+}
+
+/**
+ * Reads `field`'s bytes, checks they are of the transaction in the path, and which
+ * catalogue action they are, of the kind this step takes (`step`).
+ */
+function readAs(
+  gw: GatewayContext,
+  kind: SignableKind,
+  field: string,
+  bytes: Uint8Array,
+  transactionId: string,
+  step: ActionKind,
+): SignableFacts & { action?: SignableAction } {
   let facts: SignableFacts;
   try {
     facts = gw.ledger.offline.read(kind, bytes);
@@ -109,6 +142,12 @@ function readAs(gw: GatewayContext, kind: SignableKind, field: string, bytes: Ui
   const action = actionOf(facts.call);
   if (!action) {
     throw new ApiError(422, 'ACTION_NOT_SIGNABLE', `${facts.call.contract}:${facts.call.transaction} is not one of the actions this gateway relays`);
+  }
+  if (action.kind !== step) {
+    const next = `POST /v1/transactions/${transactionId}/${STEP_OF[action.kind]}`;
+    throw action.kind === 'query'
+      ? new ApiError(422, 'ACTION_IS_A_QUERY', `${action.name} is a query: it is evaluated, never endorsed or submitted (${next})`)
+      : new ApiError(422, 'ACTION_NOT_A_QUERY', `${action.name} is a transaction: it is endorsed, submitted and committed, not evaluated (${next})`);
   }
   return { ...facts, action };
 }
@@ -126,43 +165,61 @@ function checkCertificate(pem: string): void {
 }
 
 /** Builds the proposal of a catalogue action, validated by the route against that action's schema. */
-export async function prepare(gw: GatewayContext, _principal: Principal, input: PrepareInput): Promise<Prepared> {
+/** Builds the proposal of a catalogue action (a transaction or a query), validated by the route against that action's schema. */
+export async function prepare(gw: GatewayContext, principal: Principal, input: PrepareInput): Promise<Prepared> {
   const action = actionNamed(input.action);
   if (!action) throw badRequest('unknown action', [{ path: '/body/action', message: 'is not a signable action' }]);
   checkCertificate(input.certificate);
-  const call = callOf(action, input.params as never);
+  const call = callOf(action, input.params as never, callerOf(principal));
   const creator = { mspId: gw.identities.mspId, certificate: input.certificate };
   const prepared = await ledgerStep('certificate', () => gw.ledger.offline.prepare(creator, call));
-  return { transactionId: prepared.transactionId, action: action.name, format: gw.ledger.kind, proposal: b64(prepared.proposal), digest: b64(prepared.digest) };
+  return {
+    transactionId: prepared.transactionId,
+    action: action.name,
+    kind: action.kind,
+    format: gw.ledger.kind,
+    proposal: b64(prepared.proposal),
+    digest: b64(prepared.digest),
+  };
 }
 
-export async function endorse(gw: GatewayContext, _principal: Principal, transactionId: string, body: { proposal: string; signature: string }): Promise<Endorsed> {
+export async function endorse(gw: GatewayContext, principal: Principal, transactionId: string, body: { proposal: string; signature: string }): Promise<Endorsed> {
   const proposal = bytesOf(body.proposal);
-  const { action } = readAs(gw, 'proposal', 'proposal', proposal, transactionId);
+  const { action, call } = readAs(gw, 'proposal', 'proposal', proposal, transactionId, 'transaction');
   const endorsed = await ledgerStep('proposal', () => gw.ledger.offline.endorse(proposal, bytesOf(body.signature)));
   const a = action as SignableAction;
-  return { transactionId, action: a.name, transaction: b64(endorsed.transaction), digest: b64(endorsed.digest), result: a.view(endorsed.result) };
+  const result = a.view(endorsed.result, { args: call?.args ?? [], caller: callerOf(principal) });
+  return { transactionId, action: a.name, transaction: b64(endorsed.transaction), digest: b64(endorsed.digest), result };
+}
+
+/** A signed query: the signature and certificate checked as at endorsement, the chaincode's answer in the custodial route's shape; nothing is written. */
+export async function evaluate(gw: GatewayContext, principal: Principal, transactionId: string, body: { proposal: string; signature: string }): Promise<Evaluated> {
+  const proposal = bytesOf(body.proposal);
+  const { action, call } = readAs(gw, 'proposal', 'proposal', proposal, transactionId, 'query');
+  const evaluated = await ledgerStep('proposal', () => gw.ledger.offline.evaluate(proposal, bytesOf(body.signature)));
+  const a = action as SignableAction;
+  return { transactionId, action: a.name, result: a.view(evaluated.result, { args: call?.args ?? [], caller: callerOf(principal) }) };
 }
 
 export async function submit(gw: GatewayContext, _principal: Principal, transactionId: string, body: { transaction: string; signature: string }): Promise<Submitted> {
   const transaction = bytesOf(body.transaction);
-  readAs(gw, 'transaction', 'transaction', transaction, transactionId);
+  readAs(gw, 'transaction', 'transaction', transaction, transactionId, 'transaction');
   const submitted = await ledgerStep('transaction', () => gw.ledger.offline.submit(transaction, bytesOf(body.signature)));
   return { transactionId, commit: b64(submitted.commit), digest: b64(submitted.digest) };
 }
 
 export async function commit(
   gw: GatewayContext,
-  _principal: Principal,
+  principal: Principal,
   transactionId: string,
   body: { commit: string; signature: string; transaction: string },
 ): Promise<Committed> {
   const commitBytes = bytesOf(body.commit);
-  readAs(gw, 'commit', 'commit', commitBytes, transactionId);
-  const endorsed = readAs(gw, 'transaction', 'transaction', bytesOf(body.transaction), transactionId);
+  readAs(gw, 'commit', 'commit', commitBytes, transactionId, 'transaction');
+  const endorsed = readAs(gw, 'transaction', 'transaction', bytesOf(body.transaction), transactionId, 'transaction');
   const status = await ledgerStep('commit', () => gw.ledger.offline.commitStatus(commitBytes, bytesOf(body.signature)));
   const action = endorsed.action as SignableAction;
   // The ledger's own record of the result where it keeps one (embedded), else the endorsed transaction's.
-  const result = status.result ?? (endorsed.result as string);
-  return { transactionId, action: action.name, status: status.status, blockNumber: Number(status.blockNumber), result: action.view(result) };
+  const result = action.view(status.result ?? (endorsed.result as string), { args: endorsed.call?.args ?? [], caller: callerOf(principal) });
+  return { transactionId, action: action.name, status: status.status, blockNumber: Number(status.blockNumber), result };
 }

@@ -1,7 +1,8 @@
 /**
  * Transactions a household signs with its own key (services/transactions.ts): prepare,
  * then endorsement, submission and commit, each answering the bytes to sign next and
- * their digest. Household tokens only; the chaincode decides what the signer may do.
+ * their digest; or, for a query, prepare then evaluation, answering what it read.
+ * Household tokens only; the chaincode decides what the signer may do and read.
  */
 import type { FastifyRequest } from 'fastify';
 import type { RoutesPlugin } from '../../type-provider';
@@ -13,6 +14,8 @@ import {
   Committed,
   EndorseBody,
   Endorsed,
+  EvaluateBody,
+  Evaluated,
   PREPARE_BODIES,
   PrepareBody,
   Prepared,
@@ -47,11 +50,12 @@ const transactionRoutes: RoutesPlugin = async (app) => {
       attachValidation: true,
       schema: {
         tags,
-        summary: 'Prepare a transaction the household signs itself: the proposal and the digest to sign (nothing is sent to the ledger)',
+        summary: 'Prepare a transaction or a query the household signs itself: the proposal and the digest to sign (nothing is sent to the ledger)',
         description:
           'For households that hold their own key (self-custody). `action` is one of the signable actions, `params` its parameters as the ' +
           'custodial route takes them, `certificate` the household\'s own. Sign `digest` (ECDSA P-256, DER) and send it with `proposal` to ' +
-          '/v1/transactions/{transactionId}/endorsement. The gateway keeps nothing between the steps.',
+          '/v1/transactions/{transactionId}/endorsement, or for a query (`kind: "query"`) to /v1/transactions/{transactionId}/evaluation. ' +
+          'The gateway keeps nothing between the steps.',
         body: PrepareBody,
         response: { 201: Prepared, ...problems(403) },
       },
@@ -79,6 +83,26 @@ const transactionRoutes: RoutesPlugin = async (app) => {
       },
     },
     async (request) => transactions.endorse(app.gateway, principalOf(request), request.params.transactionId, request.body),
+  );
+
+  app.post(
+    '/transactions/:transactionId/evaluation',
+    {
+      config: { access: 'household' },
+      schema: {
+        tags,
+        summary: 'Have the signed proposal of a query evaluated: what it read, in the custodial route\'s shape (nothing is written)',
+        description:
+          'For the signable actions that are queries (order.get, orders.list, account.get, participant.get): the signature and the signer\'s ' +
+          'certificate are checked as at /endorsement, then the chaincode runs on the committed state; nothing is ordered or written. The ' +
+          'chaincode\'s refusal (e.g. 403 FORBIDDEN for another household\'s order, 404 NOT_FOUND) is answered as on the custodial route; a ' +
+          'transaction sent here is 422 ACTION_NOT_A_QUERY (and a query sent to /endorsement 422 ACTION_IS_A_QUERY).',
+        params: TransactionParams,
+        body: EvaluateBody,
+        response: { 200: Evaluated, ...problems(403, 404, 409, 422) },
+      },
+    },
+    async (request) => transactions.evaluate(app.gateway, principalOf(request), request.params.transactionId, request.body),
   );
 
   app.post(

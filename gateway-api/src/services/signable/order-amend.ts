@@ -8,6 +8,7 @@ import { defineAction } from './action';
 
 export const orderAmend = defineAction({
   name: 'order.amend',
+  kind: 'transaction',
   summary: 'amend one\'s open order: {marketId, orderId, energyWh?, limitPrice?, expectedRevision?} (at least one of the last three), as PATCH /v1/markets/{marketId}/orders/{orderId}',
   // The custodial body's "at least one field", plus the two ids.
   params: Type.Object({ marketId: Id, orderId: Id, ...AmendOrderBody.properties }, { additionalProperties: false, minProperties: 3 }),

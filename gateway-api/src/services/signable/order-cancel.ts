@@ -7,6 +7,7 @@ import { defineAction } from './action';
 
 export const orderCancel = defineAction({
   name: 'order.cancel',
+  kind: 'transaction',
   summary: 'cancel one\'s open order: {marketId, orderId}, as DELETE /v1/markets/{marketId}/orders/{orderId}',
   params: Type.Object({ marketId: Id, orderId: Id }, { additionalProperties: false }),
   result: Order,

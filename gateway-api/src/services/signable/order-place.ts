@@ -8,6 +8,7 @@ import { defineAction } from './action';
 
 export const orderPlace = defineAction({
   name: 'order.place',
+  kind: 'transaction',
   summary: 'place an order: {marketId, side, energyWh, limitPrice?, clientOrderId?}, as POST /v1/markets/{marketId}/orders',
   params: Type.Object({ marketId: Id, ...PlaceOrderBody.properties }, { additionalProperties: false }),
   result: Order,

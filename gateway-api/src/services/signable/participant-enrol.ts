@@ -12,6 +12,7 @@ import { defineAction } from './action';
 
 export const participantEnrol = defineAction({
   name: 'participant.enrol',
+  kind: 'transaction',
   summary: 'bind one\'s own enrolled key to one\'s participant: {participantId}, after POST /v1/enrolments',
   params: Type.Object({ participantId: Id }, { additionalProperties: false }),
   result: Participant,
