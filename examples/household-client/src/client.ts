@@ -11,8 +11,14 @@
  *   POST /v1/transactions/{transactionId}/endorsement  {proposal, signature}
  *   POST /v1/transactions/{transactionId}/submission   {transaction, signature}
  *   POST /v1/transactions/{transactionId}/commit       {commit, signature, transaction}
+ *
+ * It reads its own orders, account and participant record the same way, with a query
+ * it signs (`query`): prepared, checked and signed as a proposal, then evaluated.
+ *
+ *   POST /v1/transactions                              {action, params, certificate}
+ *   POST /v1/transactions/{transactionId}/evaluation   {proposal, signature}
  */
-import type { KeyObject } from 'node:crypto';
+import { X509Certificate, type KeyObject } from 'node:crypto';
 import { signers } from '@hyperledger/fabric-gateway';
 import { createCsr } from './csr';
 import { verifyCommit, verifyProposal, verifyTransaction, type ExpectedCall, type Format } from './verify';
@@ -38,8 +44,48 @@ export interface Participant {
   name: string;
   kind: string;
   status: string;
+  pvKwp?: number;
+  batteryKwh?: number;
+  lot?: number;
+  dwelling?: string;
   registeredAt: string;
   updatedAt?: string;
+  awaitingEnrolment?: true;
+}
+
+/** A page of a list; pass `bookmark` back for the next one ("" after the last). */
+export interface Page<T> {
+  items: T[];
+  bookmark: string;
+}
+
+export interface SettlementEntry {
+  kind: string;
+  marketId?: string;
+  participantId: string;
+  orderId?: string;
+  side?: string;
+  status?: string;
+  energyWh?: number;
+  internalWh: number;
+  gridWh: number;
+  price: number | null;
+  amount: number;
+  at: string;
+}
+
+/** A balance (µ) and its settlement entries, one page of them. */
+export interface Account {
+  participantId: string;
+  balance: number;
+  entries: SettlementEntry[];
+  bookmark: string;
+  statement: { through: string; balance: number } | null;
+}
+
+export interface PageOptions {
+  pageSize?: number;
+  bookmark?: string;
 }
 
 export interface PlaceOrder {
@@ -77,6 +123,8 @@ export interface HouseholdClientOptions {
   privateKey: KeyObject;
   /** The PEM certificate the household was enrolled with (for this key). */
   certificate: string;
+  /** The household's participant id (the gateway reads one's own account and record under it); default: the certificate's common name. */
+  participantId?: string;
   /** Defaults to the global fetch. */
   fetch?: typeof fetch;
 }
@@ -91,6 +139,8 @@ export interface Committed<R> {
 export interface Prepared {
   transactionId: string;
   action: string;
+  /** `transaction`: endorse, submit, commit; `query`: evaluate. */
+  kind?: 'transaction' | 'query';
   format: Format;
   proposal: string;
   digest: string;
@@ -100,6 +150,12 @@ export interface Endorsed<R = unknown> {
   transactionId: string;
   transaction: string;
   digest: string;
+  result: R;
+}
+
+/** What a signed query read. */
+export interface Evaluated<R> {
+  transactionId: string;
   result: R;
 }
 
@@ -148,10 +204,32 @@ export async function enrol(options: { gatewayUrl: string; participantId: string
 const bytes = (b64: string): Uint8Array => new Uint8Array(Buffer.from(b64, 'base64'));
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
 
-/** The chaincode call each catalogue action is (what the household checks its proposal against). */
-export function expectedCall(action: string, params: Record<string, unknown>): ExpectedCall | undefined {
+const pageSizeArg = (pageSize: unknown): string => (pageSize === undefined ? '' : String(pageSize));
+/** The gateway's bookmark is opaque (it carries the ledger's own): the household cannot check that argument, only that there is none on a first page. */
+const bookmarkArg = (bookmark: unknown): string | undefined => (bookmark === undefined || bookmark === '' ? '' : undefined);
+
+/** The common name of a PEM certificate's subject, if it has one. */
+export function commonNameOf(certificate: string): string | undefined {
+  const subject = new X509Certificate(certificate).subject;
+  return subject.split('\n').find((line) => line.startsWith('CN='))?.slice(3);
+}
+
+/**
+ * The chaincode call each catalogue action is (what the household checks its proposal
+ * against). The reads of one's own account and record name `participantId`.
+ */
+export function expectedCall(action: string, params: Record<string, unknown>, participantId?: string): ExpectedCall | undefined {
   const { marketId, orderId, ...rest } = params as { marketId: string; orderId?: string } & Record<string, unknown>;
   switch (action) {
+    case 'order.get':
+      return { contract: 'orders', transaction: 'Get', args: [marketId, String(orderId)] };
+    case 'orders.list':
+      return { contract: 'orders', transaction: 'ListMine', args: [marketId ?? '', pageSizeArg(params.pageSize), bookmarkArg(params.bookmark)] };
+    // Without a participant id to check, any: the chaincode answers only the signer's own.
+    case 'account.get':
+      return { contract: 'accounts', transaction: 'Get', args: [participantId, pageSizeArg(params.pageSize), bookmarkArg(params.bookmark)] };
+    case 'participant.get':
+      return { contract: 'participants', transaction: 'Get', args: [participantId] };
     case 'participant.enrol':
       return { contract: 'participants', transaction: 'Enrol', args: [String(params.participantId)] };
     case 'order.place':
@@ -169,9 +247,13 @@ export class HouseholdClient {
   private readonly sign: (digest: Uint8Array) => Promise<Uint8Array>;
   private readonly fetch: typeof fetch;
 
+  /** Whose account and record the reads ask for (the gateway answers the token's; a mismatch is the chaincode's FORBIDDEN). */
+  readonly participantId: string | undefined;
+
   constructor(private readonly options: HouseholdClientOptions) {
     this.sign = signers.newPrivateKeySigner(options.privateKey);
     this.fetch = options.fetch ?? fetch;
+    this.participantId = options.participantId ?? commonNameOf(options.certificate);
   }
 
   private post<T>(path: string, body: unknown): Promise<T> {
@@ -183,10 +265,22 @@ export class HouseholdClient {
   }
 
   /** Step 1: the proposal for `action`, checked against `expected` (default: the catalogue's call for it). */
-  async prepare(action: string, params: Record<string, unknown>, expected = expectedCall(action, params)): Promise<Prepared> {
+  async prepare(action: string, params: Record<string, unknown>, expected = expectedCall(action, params, this.participantId)): Promise<Prepared> {
     const prepared = await this.post<Prepared>('/v1/transactions', { action, params, certificate: this.options.certificate });
     verifyProposal(prepared.format, this.me, { transactionId: prepared.transactionId, proposal: bytes(prepared.proposal), digest: bytes(prepared.digest) }, expected);
     return prepared;
+  }
+
+  /** A query's step 2: signs the proposal's digest; answers what it read (nothing is written). */
+  async evaluate<R>(prepared: Prepared): Promise<Evaluated<R>> {
+    const signature = await this.sign(bytes(prepared.digest));
+    const done = await this.post<Evaluated<R>>(`/v1/transactions/${prepared.transactionId}/evaluation`, { proposal: prepared.proposal, signature: b64(signature) });
+    return { transactionId: done.transactionId, result: done.result };
+  }
+
+  /** A signed query (order.get, orders.list, account.get, participant.get): prepare, check, sign, evaluate. */
+  async query<R>(action: string, params: Record<string, unknown> = {}): Promise<Evaluated<R>> {
+    return this.evaluate<R>(await this.prepare(action, params));
   }
 
   /** Step 2: signs the proposal's digest; answers the endorsed transaction and what it will do. */
@@ -244,5 +338,25 @@ export class HouseholdClient {
 
   cancelOrder(marketId: string, orderId: string): Promise<Committed<Order>> {
     return this.run<Order>('order.cancel', { marketId, orderId });
+  }
+
+  /** One of its own orders (another household's is the chaincode's FORBIDDEN). */
+  async getOrder(marketId: string, orderId: string): Promise<Order> {
+    return (await this.query<Order>('order.get', { marketId, orderId })).result;
+  }
+
+  /** A page of its own orders, in one market or (`marketId` undefined) in every market. */
+  async listOrders(marketId?: string, page: PageOptions = {}): Promise<Page<Order>> {
+    return (await this.query<Page<Order>>('orders.list', { ...(marketId === undefined ? {} : { marketId }), ...page })).result;
+  }
+
+  /** Its own balance and a page of its settlement entries. */
+  async getAccount(page: PageOptions = {}): Promise<Account> {
+    return (await this.query<Account>('account.get', { ...page })).result;
+  }
+
+  /** Its own participant record. */
+  async whoami(): Promise<Participant> {
+    return (await this.query<Participant>('participant.get')).result;
   }
 }
