@@ -5,7 +5,8 @@
  * places, amends and cancels an order, every proposal, transaction and commit-status
  * request signed by its key (fabric-gateway's offline flow in the gateway's Fabric
  * adapter). The peers and the orderers check the signatures: one by another key is
- * refused, and nothing is written.
+ * refused, and nothing is written. It reads its own order, orders, account and record
+ * with queries it signs (the signed proposal evaluated on a peer, nothing ordered).
  */
 import '@ecch/gateway-api/ledger/embedded/shim-logging';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
@@ -14,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { signers } from '@hyperledger/fabric-gateway';
 import { createCertificateAuthority, issueIdentity } from '@ecch/gateway-api/identity/issuer';
-import { createKey, enrol, HouseholdClient } from '../../examples/household-client/src';
+import { createKey, enrol, HouseholdClient, type Order } from '../../examples/household-client/src';
 import { acquireNetworkLock } from './support/network';
 import { ADMIN, deliveryHour, openMarket, removeDir, runTag, startTestGateway, tempDataDir, type Reply, type TestGateway } from './support/gateway';
 
@@ -134,6 +135,41 @@ describe('a self-custody household on Fabric', () => {
     expect(done.result).toEqual(expect.objectContaining({ marketId: m, energyWh: 200 }));
     expect(await ordersOf(m)).toHaveLength(1);
     await expect(household.endorse(prepared)).rejects.toEqual(expect.objectContaining({ status: 409, code: 'DUPLICATE_TRANSACTION' }));
+  });
+
+  it('reads its order, its orders, its account and its record with queries it signs, as the custodial routes show them', async () => {
+    const m = await freshMarket();
+    const placed = await household.placeOrder(m, { side: 'sell', energyWh: 1800 });
+    const prepared = await household.prepare('order.get', { marketId: m, orderId: placed.result.id });
+    expect(prepared).toEqual(expect.objectContaining({ kind: 'query', format: 'fabric' }));
+    const read = await household.evaluate<Order>(prepared);
+    const asNa = await gw.call('GET', `/v1/markets/${m}/orders/${placed.result.id}`, ADMIN);
+    expect(read).toEqual({ transactionId: prepared.transactionId, result: asNa.body });
+    expect(await household.listOrders(m)).toEqual({ items: [asNa.body], bookmark: '' });
+
+    const account = await household.getAccount();
+    const accountAsNa = await gw.call('GET', `/v1/participants/${tag}-h1/account`, ADMIN);
+    expect(account).toEqual(accountAsNa.body);
+    expect(account.participantId).toBe(`${tag}-h1`);
+    expect(await household.whoami()).toEqual(expect.objectContaining({ id: `${tag}-h1`, status: 'approved' }));
+    // The custodial route still refuses it, and says where the signed query goes.
+    const custodial = await gw.call('GET', `/v1/participants/${tag}-h1/account`, token);
+    expectProblem(custodial, 409, 'SELF_CUSTODY');
+    expect(custodial.body.detail).toContain('/evaluation');
+  });
+
+  it('a query signed by another key is refused by the peer; a transaction is not evaluated', async () => {
+    const m = await freshMarket();
+    const placed = await household.placeOrder(m, { side: 'buy', energyWh: 300 });
+    const prepared = await household.prepare('order.get', { marketId: m, orderId: placed.result.id });
+    const r = await gw.call('POST', `/v1/transactions/${prepared.transactionId}/evaluation`, token, {
+      proposal: prepared.proposal,
+      signature: await signWith(otherKey(), prepared.digest),
+    });
+    expectProblem(r, 422, 'SIGNATURE_INVALID');
+    const cancel = await household.prepare('order.cancel', { marketId: m, orderId: placed.result.id });
+    expectProblem(await gw.call('POST', `/v1/transactions/${cancel.transactionId}/evaluation`, token, { proposal: cancel.proposal, signature: 'AAAA' }), 422, 'ACTION_NOT_A_QUERY');
+    expect(await ordersOf(m)).toEqual([expect.objectContaining({ id: placed.result.id, status: 'open' })]);
   });
 
   it('an endorsement that went stale before it committed is a read conflict', async () => {
