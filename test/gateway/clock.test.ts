@@ -90,7 +90,9 @@ describe('the market clock through the gateway', () => {
       expect(m.gridBuyPrice).toBe(B + new Date(at).getUTCHours() * 1000);
     });
     expect((await call(app, 'GET', '/v1/schedules', ADMIN)).body).toMatchObject({ items: [{ id: 'day' }], bookmark: '' });
-    expect((await call(app, 'GET', '/v1/schedules/day', ADMIN)).body).toEqual(s);
+    const state = (await call(app, 'GET', '/v1/schedules/day', ADMIN)).body;
+    expect(state).toMatchObject(s);
+    expect(state.intervals.map((i: { marketId: string; status: string }) => [i.marketId, i.status])).toEqual(ours.map((m) => [m.id, 'settled']));
     expect((await call(app, 'GET', '/v1/schedules/nope', ADMIN)).status).toBe(404);
   }, 120_000);
 
@@ -111,6 +113,9 @@ describe('the market clock through the gateway', () => {
     expect((await call(app, 'POST', '/v1/schedules/s1/cancel', ADMIN)).body).toMatchObject({ id: 's1', status: 'cancelled' });
     expect((await call(app, 'POST', '/v1/schedules/s1/cancel', ADMIN)).body).toMatchObject({ status: 409, code: 'INVALID_STATE' });
     expect((await call(app, 'POST', '/v1/schedules', ADMIN, { ...body, id: 's2' })).status).toBe(201);
+    // `stop`, the specification's name, is the same transaction.
+    expect((await call(app, 'POST', '/v1/schedules/s2/stop', ADMIN)).body).toMatchObject({ id: 's2', status: 'cancelled' });
+    expect((await call(app, 'GET', '/v1/schedules/s2', ADMIN)).body.intervals).toHaveLength(24);
   });
 
   it('with CLOCK=off, does nothing: no clock, no market', async () => {

@@ -9,8 +9,10 @@
  */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { LedgerError } from '../domain/errors';
+import { Market } from '../domain/model';
 import {
   intervalAt,
+  intervalsOf,
   MAX_OPEN_LEAD_MINUTES,
   MAX_SCHEDULE_COUNT,
   MAX_SCHEDULE_ID_LENGTH,
@@ -150,10 +152,20 @@ export class ScheduleContract extends EcchContract {
     return canonicalJson(schedule);
   }
 
+  /**
+   * The schedule with each interval's state: its market's status, or `pending` while
+   * the clock has not created it (at most 744 point reads, in one query).
+   */
   @Transaction(false)
   @Returns('string')
   public async Get(ctx: Context, scheduleId: string): Promise<string> {
-    return canonicalJson(await loadSchedule(ctx, scheduleId));
+    const schedule = await loadSchedule(ctx, scheduleId);
+    const intervals = [];
+    for (const interval of intervalsOf(schedule)) {
+      const market = await read<Market>(ctx, KEY.market, [interval.marketId]);
+      intervals.push({ marketId: interval.marketId, deliveryStart: interval.deliveryStart, status: market?.status ?? 'pending' });
+    }
+    return canonicalJson({ ...schedule, intervals });
   }
 
   /** Every schedule, by id, paged (the clock reads them all and acts on the active ones). */

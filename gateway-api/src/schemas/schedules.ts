@@ -49,5 +49,18 @@ export const Schedule = Type.Object({
   cancelledAt: Type.Optional(Instant),
 });
 export const ScheduleList = ListOf(Schedule);
+/** GET /v1/schedules/{id}: the schedule and each interval's state. */
+export const ScheduleWithIntervals = Type.Intersect([
+  Schedule,
+  Type.Object({
+    intervals: Type.Array(
+      Type.Object({
+        marketId: Type.String(),
+        deliveryStart: Instant,
+        status: Type.String({ description: 'its market\'s status (scheduled, open, closed, settled, cancelled, ...), or pending before the clock creates it' }),
+      }),
+    ),
+  }),
+]);
 export const ScheduleListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
 export const ScheduleParams = Type.Object({ id: Id });

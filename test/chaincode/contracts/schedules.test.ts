@@ -32,7 +32,14 @@ describe('schedules', () => {
       tariff: { gridBuyPrice: B, gridSellPrice: S },
       createdAt: new Date(NOW).toISOString(),
     });
-    expect(await c.evaluate(c.na, 'schedules', 'Get', 'day')).toEqual(s);
+    const got = await c.evaluate<Schedule & { intervals: { marketId: string; deliveryStart: string; status: string }[] }>(c.na, 'schedules', 'Get', 'day');
+    expect(got).toMatchObject(s);
+    expect(got.intervals).toHaveLength(24);
+    expect(got.intervals[0]).toEqual({ marketId: 'day-20260621T0000Z', deliveryStart: '2026-06-21T00:00:00.000Z', status: 'pending' });
+    // Each interval's state is its market's status once the market exists.
+    await c.submit(c.na, 'markets', 'Create', JSON.stringify({ id: 'day-20260621T0100Z', deliveryStart: '2026-06-21T01:00:00Z', gridBuyPrice: B, gridSellPrice: S }));
+    const after = await c.evaluate<typeof got>(c.na, 'schedules', 'Get', 'day');
+    expect(after.intervals.slice(0, 3).map((i) => i.status)).toEqual(['pending', 'scheduled', 'pending']);
     const list = await c.evaluate<{ items: Schedule[]; bookmark: string }>(c.na, 'schedules', 'List', '', '');
     expect(list.items.map((x) => x.id)).toEqual(['day']);
   });

@@ -1,7 +1,7 @@
 /** Schedules of the market clock (mechanisms.md §6): the NA's only. */
 import type { RoutesPlugin } from '../../type-provider';
 import { problems } from '../../schemas/common';
-import { Schedule, ScheduleBody, ScheduleList, ScheduleListQuery, ScheduleParams } from '../../schemas/schedules';
+import { Schedule, ScheduleBody, ScheduleList, ScheduleListQuery, ScheduleParams, ScheduleWithIntervals } from '../../schemas/schedules';
 import * as schedules from '../../services/schedules';
 
 const tags = ['schedules'];
@@ -35,23 +35,29 @@ const scheduleRoutes: RoutesPlugin = async (app) => {
 
   app.get(
     '/schedules/:id',
-    { config: { access: 'na' }, schema: { tags, summary: 'A schedule', params: ScheduleParams, response: { 200: Schedule, ...problems(401, 403, 404) } } },
+    {
+      config: { access: 'na' },
+      schema: { tags, summary: 'A schedule with each interval\'s state', params: ScheduleParams, response: { 200: ScheduleWithIntervals, ...problems(401, 403, 404) } },
+    },
     async (request) => schedules.get(app.gateway, request.params.id),
   );
 
-  app.post(
-    '/schedules/:id/cancel',
-    {
-      config: { access: 'na' },
-      schema: {
-        tags,
-        summary: 'Cancel a schedule: the clock takes no further step; markets it created stay for the NA',
-        params: ScheduleParams,
-        response: { 200: Schedule, ...problems(401, 403, 404, 409) },
+  // `stop` is the specification's name (api.md), `cancel` the one the markets use: the same transaction.
+  for (const action of ['cancel', 'stop'] as const) {
+    app.post(
+      `/schedules/:id/${action}`,
+      {
+        config: { access: 'na' },
+        schema: {
+          tags,
+          summary: `${action === 'cancel' ? 'Cancel' : 'Stop (the same as cancel)'} a schedule: the clock takes no further step; markets it created stay for the NA`,
+          params: ScheduleParams,
+          response: { 200: Schedule, ...problems(401, 403, 404, 409) },
+        },
       },
-    },
-    async (request) => schedules.cancel(app.gateway, request.params.id),
-  );
+      async (request) => schedules.cancel(app.gateway, request.params.id),
+    );
+  }
 };
 
 export default scheduleRoutes;
