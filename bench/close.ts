@@ -11,7 +11,8 @@ import '../gateway-api/src/ledger/embedded/shim-logging';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { createEmbeddedLedger } from '../gateway-api/src/ledger/embedded';
-import { LedgerIdentity } from '../gateway-api/src/ledger/port';
+import { callOf, LedgerIdentity } from '../gateway-api/src/ledger/port';
+import type { TransactionName } from '../chaincode/src/catalogue';
 import { createCertificateAuthority, issueIdentity } from '../gateway-api/src/identity/issuer';
 import { identityKey } from '../gateway-api/src/identity/identity-key';
 import { MAX_CLEARING_ORDERS } from '../chaincode/src/ledger/markets';
@@ -41,8 +42,8 @@ async function main(): Promise<void> {
         writeBytes = [...tx.writeSet.writes].reduce((acc, [k, v]) => acc + k.length + (v?.length ?? 0), 0);
       },
     });
-    const submit = (who: LedgerIdentity, contract: 'participants' | 'markets' | 'orders', transaction: string, ...a: string[]) =>
-      ledger.submit(who, { contract, transaction, args: a });
+    const submit = <C extends 'participants' | 'markets' | 'orders'>(who: LedgerIdentity, contract: C, transaction: TransactionName<C>, ...a: string[]) =>
+      ledger.submit(who, callOf(contract, transaction, a));
     process.stderr.write(`[bench] ${n} households: issuing identities and registering ...\n`);
     const households: LedgerIdentity[] = [];
     for (let i = 0; i < n; i++) {

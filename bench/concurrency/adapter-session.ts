@@ -8,7 +8,8 @@
 import { createEmbeddedLedger } from '../../gateway-api/src/ledger/embedded';
 import { readConnectionProfile } from '../../gateway-api/src/ledger/fabric/connection-profile';
 import { createFabricLedger } from '../../gateway-api/src/ledger/fabric/fabric-ledger';
-import type { Ledger, LedgerIdentity, TransactionCall } from '../../gateway-api/src/ledger/port';
+import { callOf, type Ledger, type LedgerIdentity } from '../../gateway-api/src/ledger/port';
+import type { ContractName, TransactionName } from '../../chaincode/src/catalogue';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadCaFromFiles, loadOrCreateEmbeddedCa } from '../../gateway-api/src/identity/ca-store';
@@ -25,7 +26,7 @@ export interface AdapterSession {
   ca: CertificateAuthority;
   mspId: string;
   household(id: string): Promise<LedgerIdentity>;
-  submit(who: LedgerIdentity, contract: TransactionCall['contract'], transaction: string, ...args: string[]): Promise<string>;
+  submit<C extends ContractName>(who: LedgerIdentity, contract: C, transaction: TransactionName<C>, ...args: string[]): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -68,7 +69,7 @@ export async function openAdapter(
       return identity;
     },
     // The cap is an experiment (--in-flight-cap): what bounding the adapter's concurrent calls would change.
-    submit: (who, contract, transaction, ...args) => bounded(() => ledger.submit(who, { contract, transaction, args })),
+    submit: (who, contract, transaction, ...args) => bounded(() => ledger.submit(who, callOf(contract, transaction, args))),
     close: () => ledger.close(),
   };
 }

@@ -62,6 +62,9 @@ export interface OrderBook {
   sell: BookSide;
 }
 
+/** A schedule with each interval's market and its status (`pending` before the clock created it). */
+export type ScheduleView = Schedule & { intervals: { marketId: string; deliveryStart: string; status: string }[] };
+
 export interface KeyHistoryEntry {
   txId: string;
   timestamp: string;
@@ -91,7 +94,7 @@ export interface Catalogue {
     GetOrderBook: Read<[marketId: string], OrderBook>;
   };
   orders: {
-    Place: Write<[marketId: string, input: string], Order & { created: boolean }>;
+    Place: Write<[marketId: string, input: string], { order: Order; created: boolean }>;
     Amend: Write<[marketId: string, orderId: string, input: string], Order>;
     Cancel: Write<[marketId: string, orderId: string], Order>;
     Get: Read<[marketId: string, orderId: string], Order>;
@@ -112,7 +115,7 @@ export interface Catalogue {
   };
   schedules: {
     Create: Write<[input: string], Schedule>;
-    Get: Read<[scheduleId: string], Schedule>;
+    Get: Read<[scheduleId: string], ScheduleView>;
     List: Read<Paged, Page<Schedule>>;
     Cancel: Write<[scheduleId: string], Schedule>;
     ReportFailure: Write<[scheduleId: string, input: string], Schedule>;
@@ -120,9 +123,10 @@ export interface Catalogue {
 }
 
 export type ContractName = keyof Catalogue;
-export type TransactionName<C extends ContractName> = keyof Catalogue[C] & string;
+/** The transactions of `C` (of every contract in it, for a union). */
+export type TransactionName<C extends ContractName> = C extends ContractName ? keyof Catalogue[C] & string : never;
 type Entry<C extends ContractName, T extends TransactionName<C>> = Catalogue[C][T] extends Tx<infer A, infer R, infer K> ? { args: A; result: R; kind: K } : never;
-export type ArgsOf<C extends ContractName, T extends TransactionName<C>> = Entry<C, T>['args'];
+export type ArgsOf<C extends ContractName, T extends TransactionName<C>> = Extract<Entry<C, T>['args'], string[]>;
 export type ResultOf<C extends ContractName, T extends TransactionName<C>> = Entry<C, T>['result'];
 export type KindOf<C extends ContractName, T extends TransactionName<C>> = Entry<C, T>['kind'];
 

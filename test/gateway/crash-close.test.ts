@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { identityKey } from '@ecch/gateway-api/identity/identity-key';
 import { createEmbeddedLedger, EmbeddedLedger } from '@ecch/gateway-api/ledger/embedded';
-import { LedgerIdentity } from '@ecch/gateway-api/ledger/port';
+import { callOf, LedgerIdentity } from '@ecch/gateway-api/ledger/port';
+import type { TransactionName } from '@ecch/chaincode';
 import { marketInput, MSP, newIdentity } from '../support/ledger-fixture';
 
 const ROOT = join(__dirname, '../..');
@@ -22,8 +23,14 @@ const HOUSEHOLDS = 400;
 
 type State = 'none' | 'whole';
 
-async function evaluate<T>(ledger: EmbeddedLedger, na: LedgerIdentity, contract: 'markets' | 'orders' | 'accounts', tx: string, ...args: string[]): Promise<T> {
-  return JSON.parse(await ledger.evaluate(na, { contract, transaction: tx, args })) as T;
+async function evaluate<T, C extends 'markets' | 'orders' | 'accounts' = 'markets' | 'orders' | 'accounts'>(
+  ledger: EmbeddedLedger,
+  na: LedgerIdentity,
+  contract: C,
+  tx: TransactionName<C>,
+  ...args: string[]
+): Promise<T> {
+  return JSON.parse(await ledger.evaluate(na, callOf(contract, tx, args))) as T;
 }
 
 /** Reads the store back and says which state it is in; throws on any mix of the two. */
@@ -93,8 +100,8 @@ describe('a close killed mid-way', () => {
   beforeAll(async () => {
     na = await newIdentity('admin', { 'ecch.role': 'na' });
     const ledger = await createEmbeddedLedger({ dataDir: prepared });
-    const submit = (who: LedgerIdentity, contract: 'participants' | 'markets' | 'orders', tx: string, ...args: string[]) =>
-      ledger.submit(who, { contract, transaction: tx, args });
+    const submit = <C extends 'participants' | 'markets' | 'orders'>(who: LedgerIdentity, contract: C, tx: TransactionName<C>, ...args: string[]) =>
+      ledger.submit(who, callOf(contract, tx, args));
     await submit(na, 'markets', 'Create', marketInput('m1'));
     await submit(na, 'markets', 'Open', 'm1');
     for (let i = 0; i < HOUSEHOLDS; i++) {

@@ -5,7 +5,8 @@
  */
 import '@ecch/gateway-api/ledger/embedded/shim-logging';
 import { createEmbeddedLedger, EmbeddedLedger, EmbeddedLedgerOptions } from '@ecch/gateway-api/ledger/embedded';
-import { LedgerIdentity, TransactionCall } from '@ecch/gateway-api/ledger/port';
+import { callOf, LedgerIdentity } from '@ecch/gateway-api/ledger/port';
+import type { ContractName, TransactionName } from '@ecch/chaincode';
 import { CertificateAuthority, createCertificateAuthority, issueIdentity } from '@ecch/gateway-api/identity/issuer';
 import { identityKey } from '@ecch/gateway-api/identity/identity-key';
 
@@ -27,8 +28,8 @@ export async function newIdentity(label: string, attrs?: Record<string, string>,
 export interface Community {
   ledger: EmbeddedLedger;
   na: LedgerIdentity;
-  submit<T = unknown>(who: LedgerIdentity, contract: TransactionCall['contract'], tx: string, ...args: string[]): Promise<T>;
-  evaluate<T = unknown>(who: LedgerIdentity, contract: TransactionCall['contract'], tx: string, ...args: string[]): Promise<T>;
+  submit<T = unknown, C extends ContractName = ContractName>(who: LedgerIdentity, contract: C, tx: TransactionName<C>, ...args: string[]): Promise<T>;
+  evaluate<T = unknown, C extends ContractName = ContractName>(who: LedgerIdentity, contract: C, tx: TransactionName<C>, ...args: string[]): Promise<T>;
   /** Registers and approves a household bound to a fresh identity. */
   household(id: string, kind?: string): Promise<LedgerIdentity>;
   /** What the gateway's close does: gate closure (if open), then clearing and settlement. */
@@ -39,10 +40,10 @@ export interface Community {
 export async function community(options: EmbeddedLedgerOptions = {}): Promise<Community> {
   const ledger = await createEmbeddedLedger({ trustedCas: [(await testCa()).certificate], ...options });
   const na = await newIdentity('admin', { 'ecch.role': 'na' });
-  const submit = async <T>(who: LedgerIdentity, contract: TransactionCall['contract'], transaction: string, ...args: string[]) =>
-    JSON.parse(await ledger.submit(who, { contract, transaction, args })) as T;
-  const evaluate = async <T>(who: LedgerIdentity, contract: TransactionCall['contract'], transaction: string, ...args: string[]) =>
-    JSON.parse(await ledger.evaluate(who, { contract, transaction, args })) as T;
+  const submit = async <T, C extends ContractName = ContractName>(who: LedgerIdentity, contract: C, transaction: TransactionName<C>, ...args: string[]) =>
+    JSON.parse(await ledger.submit(who, callOf(contract, transaction, args))) as T;
+  const evaluate = async <T, C extends ContractName = ContractName>(who: LedgerIdentity, contract: C, transaction: TransactionName<C>, ...args: string[]) =>
+    JSON.parse(await ledger.evaluate(who, callOf(contract, transaction, args))) as T;
   return {
     ledger,
     na,

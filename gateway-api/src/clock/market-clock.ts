@@ -18,14 +18,16 @@
  * (schedules:ReportFailure → the ledger event `schedule.step-failed`, which every
  * gateway's GET /v1/events carries) on its first attempt and whenever its code changes.
  */
-import { intervalsOf, marketInputOf, nextStep, type Interval, type Market, type Schedule, type Step } from '@ecch/chaincode';
+import { intervalsOf, marketInputOf, nextStep, type ArgsOf, type Interval, type Market, type ResultOf, type Schedule, type Step, type TransactionName } from '@ecch/chaincode';
 import { LedgerRefusal, TransactionInvalid } from '../ledger/port';
 
 /** The NA's calls the clock makes (gateway: ChaincodeClient with the NA identity). */
 export interface ClockLedger {
-  submit<T>(contract: 'markets' | 'schedules', transaction: string, ...args: string[]): Promise<T>;
-  evaluate<T>(contract: 'markets' | 'schedules', transaction: string, ...args: string[]): Promise<T>;
+  submit<C extends ClockContract, T extends TransactionName<C>>(contract: C, transaction: T, ...args: ArgsOf<C, T>): Promise<ResultOf<C, T>>;
+  evaluate<C extends ClockContract, T extends TransactionName<C>>(contract: C, transaction: T, ...args: ArgsOf<C, T>): Promise<ResultOf<C, T>>;
 }
+
+type ClockContract = 'markets' | 'schedules';
 
 /** The structured logger (pino's signature, as Fastify's). */
 export interface ClockLog {
@@ -61,7 +63,7 @@ interface Failure {
   code: string;
 }
 
-const TRANSACTIONS: Record<Step, string> = { create: 'Create', open: 'Open', 'gate-close': 'GateClose', clear: 'Clear' };
+const TRANSACTIONS = { create: 'Create', open: 'Open', 'gate-close': 'GateClose', clear: 'Clear' } as const satisfies Record<Step, TransactionName<'markets'>>;
 const TRANSACTION_COUNT = Object.keys(TRANSACTIONS).length;
 const PAGE = '1000';
 
@@ -154,7 +156,7 @@ export class MarketClock {
     const out: Schedule[] = [];
     let bookmark = '';
     for (;;) {
-      const page = await this.ledger.evaluate<{ items: Schedule[]; bookmark: string }>('schedules', 'List', PAGE, bookmark);
+      const page = await this.ledger.evaluate('schedules', 'List', PAGE, bookmark);
       out.push(...page.items.filter((s) => s.status === 'active' && s.kind === 'market'));
       if (page.bookmark === '' || page.bookmark === bookmark || page.items.length === 0) return out;
       bookmark = page.bookmark;
@@ -182,7 +184,7 @@ export class MarketClock {
 
   private async readMarket(marketId: string): Promise<Market | undefined> {
     try {
-      return await this.ledger.evaluate<Market>('markets', 'Get', marketId);
+      return await this.ledger.evaluate('markets', 'Get', marketId);
     } catch (err) {
       if (err instanceof LedgerRefusal && err.code === 'NOT_FOUND') return undefined;
       throw err;
@@ -213,7 +215,7 @@ export class MarketClock {
         }
         this.known.set(marketId, status);
         if (Date.parse(interval.due[step]) > now) return;
-        const args = step === 'create' ? [JSON.stringify(marketInputOf(schedule, interval))] : [marketId];
+        const args: [string] = step === 'create' ? [JSON.stringify(marketInputOf(schedule, interval))] : [marketId];
         try {
           await this.ledger.submit('markets', TRANSACTIONS[step], ...args);
           done.push({ scheduleId: schedule.id, marketId, step, committed: true });

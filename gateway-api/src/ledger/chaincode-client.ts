@@ -1,23 +1,25 @@
 /**
- * A thin typed layer over the ledger port: names the contract and transaction,
- * stringifies arguments, parses the JSON result. Business meaning stays in the
- * services; failure meaning stays in the port's error types.
+ * A thin typed layer over the ledger port: names the contract and transaction from the
+ * chaincode's catalogue (so a renamed transaction, or one called with the wrong
+ * arguments, fails the build), parses the JSON result into the catalogue's type.
+ * Business meaning stays in the services; failure meaning stays in the port's errors.
  */
+import type { ArgsOf, ContractName, ResultOf, TransactionName } from '@ecch/chaincode';
 import type { Ledger, LedgerIdentity, TransactionCall } from './port';
-
-type Contract = TransactionCall['contract'];
 
 export class ChaincodeClient {
   constructor(private readonly ledger: Ledger) {}
 
   /** Endorse, order, commit; resolves once committed. */
-  async submit<T>(who: LedgerIdentity, contract: Contract, transaction: string, ...args: string[]): Promise<T> {
-    return parse<T>(await this.ledger.submit(who, { contract, transaction, args }), contract, transaction);
+  async submit<C extends ContractName, T extends TransactionName<C>>(who: LedgerIdentity, contract: C, transaction: T, ...args: ArgsOf<C, T>): Promise<ResultOf<C, T>> {
+    const json = await this.ledger.submit(who, { contract, transaction, args } as TransactionCall);
+    return parse<ResultOf<C, T>>(json, contract, transaction);
   }
 
   /** Read-only query. */
-  async evaluate<T>(who: LedgerIdentity, contract: Contract, transaction: string, ...args: string[]): Promise<T> {
-    return parse<T>(await this.ledger.evaluate(who, { contract, transaction, args }), contract, transaction);
+  async evaluate<C extends ContractName, T extends TransactionName<C>>(who: LedgerIdentity, contract: C, transaction: T, ...args: ArgsOf<C, T>): Promise<ResultOf<C, T>> {
+    const json = await this.ledger.evaluate(who, { contract, transaction, args } as TransactionCall);
+    return parse<ResultOf<C, T>>(json, contract, transaction);
   }
 }
 

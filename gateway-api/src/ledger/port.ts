@@ -14,7 +14,10 @@
  * request. Nothing is kept between the steps. A read the household signs (a query) is
  * one signed proposal, evaluated: the chaincode runs, nothing is ordered or written.
  */
-import type { ErrorCode } from '@ecch/chaincode';
+// First: the chaincode package (loaded here for its catalogue) logs every contract
+// decorator at import unless the shim's level is set beforehand.
+import './embedded/shim-logging';
+import { TRANSACTION_KINDS, type ContractName, type ErrorCode, type TransactionName } from '@ecch/chaincode';
 
 /** An X.509 client identity a transaction is signed as. */
 export interface LedgerIdentity {
@@ -27,10 +30,24 @@ export interface LedgerIdentity {
   privateKey: string;
 }
 
-export interface TransactionCall {
-  contract: 'participants' | 'markets' | 'orders' | 'accounts' | 'audit' | 'diagnostics' | 'schedules';
-  transaction: string;
-  args: string[];
+/**
+ * One chaincode call: a contract and one of its transactions, by the chaincode's
+ * catalogue (chaincode/src/catalogue.ts), so a name that does not exist fails the build.
+ */
+export type TransactionCall = {
+  [C in ContractName]: { contract: C; transaction: TransactionName<C>; args: string[] };
+}[ContractName];
+
+/** A call by name, checked against the catalogue at compile time. */
+export function callOf<C extends ContractName>(contract: C, transaction: TransactionName<C>, args: string[]): TransactionCall {
+  return { contract, transaction, args } as TransactionCall;
+}
+
+/** The call, if `contract:transaction` is in the chaincode's catalogue (a name read from bytes or a request is checked here). */
+export function knownCall(contract: string, transaction: string, args: string[]): TransactionCall | undefined {
+  const names: Record<string, unknown> | undefined = (TRANSACTION_KINDS as Record<string, Record<string, unknown>>)[contract];
+  if (!names || !Object.prototype.hasOwnProperty.call(names, transaction)) return undefined;
+  return { contract, transaction, args } as TransactionCall;
 }
 
 /** A chaincode event as committed in a block. */

@@ -23,13 +23,13 @@ function toAccount(a: Account, scope: string): Account {
 /** An unknown participant is the ledger's NOT_FOUND (404), not an empty account. */
 export async function get(gw: GatewayContext, principal: Principal, participantId: string, page: PageArgs): Promise<Account> {
   const scope = scopeOf(participantId);
-  const a = await gw.chaincode.evaluate<Account>(await identityOf(gw, principal), 'accounts', 'Get', participantId, ...pageArgs(page, scope));
+  const a = await gw.chaincode.evaluate(await identityOf(gw, principal), 'accounts', 'Get', participantId, ...pageArgs(page, scope));
   return toAccount(a, scope);
 }
 
 export async function grid(gw: GatewayContext, page: PageArgs): Promise<Account> {
   const scope = scopeOf('grid');
-  return toAccount(await gw.chaincode.evaluate<Account>(gw.identities.na, 'accounts', 'GetGrid', ...pageArgs(page, scope)), scope);
+  return toAccount(await gw.chaincode.evaluate(gw.identities.na, 'accounts', 'GetGrid', ...pageArgs(page, scope)), scope);
 }
 
 export interface WrittenStatement {
@@ -52,14 +52,14 @@ export async function writeStatements(gw: GatewayContext, through: string): Prom
   const ids: string[] = ['grid'];
   let bookmark = '';
   do {
-    const page = await gw.chaincode.evaluate<{ items: { id: string }[]; bookmark: string }>(gw.identities.na, 'participants', 'List', '', '1000', bookmark);
+    const page = await gw.chaincode.evaluate(gw.identities.na, 'participants', 'List', '', '1000', bookmark);
     ids.push(...page.items.map((p) => p.id));
     bookmark = page.bookmark;
   } while (bookmark !== '');
   const statements: WrittenStatement[] = [];
   for (let i = 0; i < ids.length; i += CHECKPOINT_BATCH) {
     const batch = ids.slice(i, i + CHECKPOINT_BATCH);
-    const written = await gw.chaincode.submit<{ statements: WrittenStatement[] }>(gw.identities.na, 'accounts', 'Checkpoint', through, JSON.stringify(batch));
+    const written = await gw.chaincode.submit(gw.identities.na, 'accounts', 'Checkpoint', through, JSON.stringify(batch));
     statements.push(...written.statements);
   }
   return { through, statements };

@@ -27,21 +27,21 @@ export interface Cleared {
 }
 
 export function create(gw: GatewayContext, input: MarketInput): Promise<Market> {
-  return gw.chaincode.submit<Market>(gw.identities.na, 'markets', 'Create', JSON.stringify(input));
+  return gw.chaincode.submit(gw.identities.na, 'markets', 'Create', JSON.stringify(input));
 }
 
 export function transition(gw: GatewayContext, id: string, tx: Transition): Promise<Market> {
-  return gw.chaincode.submit<Market>(gw.identities.na, 'markets', tx, id);
+  return gw.chaincode.submit(gw.identities.na, 'markets', tx, id);
 }
 
 /** Gate closure (market-rules §3): `open → closed`; from here on no order changes. */
 export function gateClose(gw: GatewayContext, id: string): Promise<Market> {
-  return gw.chaincode.submit<Market>(gw.identities.na, 'markets', 'GateClose', id);
+  return gw.chaincode.submit(gw.identities.na, 'markets', 'GateClose', id);
 }
 
 /** Clearing and settlement: `closed → settled`, one ledger transaction. */
 export function clear(gw: GatewayContext, id: string): Promise<Cleared> {
-  return gw.chaincode.submit<Cleared>(gw.identities.na, 'markets', 'Clear', id);
+  return gw.chaincode.submit(gw.identities.na, 'markets', 'Clear', id);
 }
 
 /**
@@ -61,17 +61,17 @@ export async function close(gw: GatewayContext, id: string): Promise<Cleared> {
 }
 
 export async function get(gw: GatewayContext, principal: Principal, id: string): Promise<Market> {
-  return gw.chaincode.evaluate<Market>(await identityOf(gw, principal, 'public'), 'markets', 'Get', id);
+  return gw.chaincode.evaluate(await identityOf(gw, principal, 'public'), 'markets', 'Get', id);
 }
 
 export async function list(gw: GatewayContext, principal: Principal, status: string | undefined, page: PageArgs): Promise<Page<Market>> {
   const scope = `markets:${status ?? ''}`;
-  const res = await gw.chaincode.evaluate<Page<Market>>(await identityOf(gw, principal, 'public'), 'markets', 'List', status ?? '', ...pageArgs(page, scope));
+  const res = await gw.chaincode.evaluate(await identityOf(gw, principal, 'public'), 'markets', 'List', status ?? '', ...pageArgs(page, scope));
   return toPage(res, scope);
 }
 
 export async function result(gw: GatewayContext, principal: Principal, id: string): Promise<MarketResult> {
-  return gw.chaincode.evaluate<MarketResult>(await identityOf(gw, principal, 'public'), 'markets', 'GetResult', id);
+  return gw.chaincode.evaluate(await identityOf(gw, principal, 'public'), 'markets', 'GetResult', id);
 }
 
 export async function orderBook(gw: GatewayContext, principal: Principal, id: string): Promise<Static<typeof OrderBook>> {

@@ -31,21 +31,21 @@ export async function place(gw: GatewayContext, principal: Principal, marketId: 
 }
 
 export async function amend(gw: GatewayContext, principal: Principal, marketId: string, orderId: string, input: AmendInput): Promise<Order> {
-  return gw.chaincode.submit<Order>(await identityOf(gw, principal), 'orders', 'Amend', marketId, orderId, JSON.stringify(input));
+  return gw.chaincode.submit(await identityOf(gw, principal), 'orders', 'Amend', marketId, orderId, JSON.stringify(input));
 }
 
 export async function cancel(gw: GatewayContext, principal: Principal, marketId: string, orderId: string): Promise<Order> {
-  return gw.chaincode.submit<Order>(await identityOf(gw, principal), 'orders', 'Cancel', marketId, orderId);
+  return gw.chaincode.submit(await identityOf(gw, principal), 'orders', 'Cancel', marketId, orderId);
 }
 
 export async function get(gw: GatewayContext, principal: Principal, marketId: string, orderId: string): Promise<Order> {
-  return gw.chaincode.evaluate<Order>(await identityOf(gw, principal), 'orders', 'Get', marketId, orderId);
+  return gw.chaincode.evaluate(await identityOf(gw, principal), 'orders', 'Get', marketId, orderId);
 }
 
 /** The NA sees every order of the market; a household its own. An unknown market is the ledger's NOT_FOUND (404). */
 export async function list(gw: GatewayContext, principal: Principal, marketId: string, page: PageArgs): Promise<Page<Order>> {
   const tx = principal.role === 'na' ? 'ListByMarket' : 'ListMine';
   const scope = `orders:${marketId}:${principal.role === 'na' ? '*' : principal.participantId}`;
-  const res = await gw.chaincode.evaluate<Page<Order>>(await identityOf(gw, principal), 'orders', tx, marketId, ...pageArgs(page, scope));
+  const res = await gw.chaincode.evaluate(await identityOf(gw, principal), 'orders', tx, marketId, ...pageArgs(page, scope));
   return toPage(res, scope);
 }

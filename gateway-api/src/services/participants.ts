@@ -52,7 +52,7 @@ async function oneAtATime<T>(id: string, run: () => Promise<T>): Promise<T> {
 
 async function ledgerParticipant(gw: GatewayContext, id: string): Promise<LedgerParticipant | undefined> {
   try {
-    return await gw.chaincode.evaluate<LedgerParticipant>(gw.identities.na, 'participants', 'Get', id);
+    return await gw.chaincode.evaluate(gw.identities.na, 'participants', 'Get', id);
   } catch (err) {
     if (err instanceof LedgerRefusal && err.code === 'NOT_FOUND') return undefined;
     throw err;
@@ -84,7 +84,7 @@ async function registerCustodial(gw: GatewayContext, body: ParticipantBody): Pro
     const { key, reused } = await atCa(() => gw.identities.prepare(body.id));
     let p: LedgerParticipant;
     try {
-      p = await gw.chaincode.submit<LedgerParticipant>(
+      p = await gw.chaincode.submit(
         gw.identities.na,
         'participants',
         'Register',
@@ -109,7 +109,7 @@ async function registerSelfCustody(gw: GatewayContext, body: ParticipantBody): P
   return oneAtATime(body.id, async () => {
     const enrolment = await atCa(() => gw.identities.prepareSelfCustody(body.id));
     try {
-      const p = await gw.chaincode.submit<LedgerParticipant>(gw.identities.na, 'participants', 'Register', JSON.stringify(toLedgerProfile(body)));
+      const p = await gw.chaincode.submit(gw.identities.na, 'participants', 'Register', JSON.stringify(toLedgerProfile(body)));
       return { participant: toApiParticipant(p, true), enrolment, created: true };
     } catch (err) {
       if (!(err instanceof LedgerRefusal && err.code === 'ALREADY_EXISTS')) throw err;
@@ -147,7 +147,7 @@ export async function apply(gw: GatewayContext, body: ParticipantBody): Promise<
   return oneAtATime(body.id, async () => {
     const { identity, key, reused } = await atCa(() => gw.identities.prepare(body.id));
     try {
-      const p = await gw.chaincode.submit<LedgerParticipant>(identity, 'participants', 'Apply', JSON.stringify(toLedgerProfile(body)));
+      const p = await gw.chaincode.submit(identity, 'participants', 'Apply', JSON.stringify(toLedgerProfile(body)));
       return { participant: toApiParticipant(p, false) };
     } catch (err) {
       if (err instanceof LedgerRefusal) await forgetUnlessBound(gw, body.id, key, reused || err.code === 'ALREADY_EXISTS');
@@ -172,7 +172,7 @@ export async function changeStatus(
   if (action === 'approve') await requireHeldIdentity(gw, id);
   let p: LedgerParticipant;
   try {
-    p = await gw.chaincode.submit<LedgerParticipant>(gw.identities.na, 'participants', 'SetStatus', id, action);
+    p = await gw.chaincode.submit(gw.identities.na, 'participants', 'SetStatus', id, action);
   } catch (err) {
     // An approval that committed but whose reply was lost: approved, and no token yet. The retry issues it.
     if (!(action === 'approve' && err instanceof LedgerRefusal && err.code === 'INVALID_STATE' && !gw.tokens.has(id))) throw err;
@@ -190,18 +190,18 @@ export async function changeStatus(
 /** A new token for an approved household (the old one stops working): recovery for a lost token. */
 export async function rotateToken(gw: GatewayContext, id: string): Promise<WithToken> {
   await requireHeldIdentity(gw, id, true);
-  const p = await gw.chaincode.evaluate<LedgerParticipant>(gw.identities.na, 'participants', 'Get', id);
+  const p = await gw.chaincode.evaluate(gw.identities.na, 'participants', 'Get', id);
   if (p.status !== 'approved') throw new ApiError(409, 'INVALID_STATE', `participant ${id} is ${p.status}; only an approved participant holds a token`);
   return { participant: toApiParticipant(p, true), token: await gw.tokens.issue(p.id) };
 }
 
 export async function get(gw: GatewayContext, principal: Principal, id: string): Promise<Participant> {
-  const p = await gw.chaincode.evaluate<LedgerParticipant>(await identityOf(gw, principal), 'participants', 'Get', id);
+  const p = await gw.chaincode.evaluate(await identityOf(gw, principal), 'participants', 'Get', id);
   return toApiParticipant(p, principal.role === 'na');
 }
 
 export async function list(gw: GatewayContext, status: string | undefined, page: PageArgs): Promise<Page<Participant>> {
   const scope = `participants:${status ?? ''}`;
-  const res = await gw.chaincode.evaluate<Page<LedgerParticipant>>(gw.identities.na, 'participants', 'List', status ?? '', ...pageArgs(page, scope));
+  const res = await gw.chaincode.evaluate(gw.identities.na, 'participants', 'List', status ?? '', ...pageArgs(page, scope));
   return toPage(res, scope, (p) => toApiParticipant(p, true));
 }

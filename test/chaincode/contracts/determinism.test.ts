@@ -5,7 +5,8 @@
  */
 import { WriteSet } from '@ecch/gateway-api/ledger/embedded';
 import { identityKey } from '@ecch/gateway-api/identity/identity-key';
-import { LedgerIdentity } from '@ecch/gateway-api/ledger/port';
+import { callOf, LedgerIdentity } from '@ecch/gateway-api/ledger/port';
+import type { TransactionName } from '@ecch/chaincode';
 import { community, marketInput, MSP, newIdentity } from '../../support/ledger-fixture';
 
 function serialise(ws: WriteSet): string {
@@ -31,8 +32,8 @@ async function runScript(na: LedgerIdentity, households: LedgerIdentity[]): Prom
     txId: () => (++tx).toString(16).padStart(24, '0').padEnd(64, '0'),
     onCommit: (t) => log.push(serialise(t.writeSet)),
   });
-  const submit = (who: LedgerIdentity, contract: 'participants' | 'markets' | 'orders', name: string, ...args: string[]) =>
-    c.ledger.submit(who, { contract, transaction: name, args });
+  const submit = <C extends 'participants' | 'markets' | 'orders'>(who: LedgerIdentity, contract: C, name: TransactionName<C>, ...args: string[]) =>
+    c.ledger.submit(who, callOf(contract, name, args));
   for (const [i, h] of households.entries()) {
     await submit(na, 'participants', 'Register', JSON.stringify({ id: h.label, name: h.label, kind: i % 2 ? 'consumer' : 'prosumer', identity: identityKey(MSP, h.certificate) }));
   }

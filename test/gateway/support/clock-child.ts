@@ -8,14 +8,16 @@ import { createApp } from '../../../gateway-api/src/app';
 import { loadConfig } from '../../../gateway-api/src/config';
 import { ChaincodeClient } from '../../../gateway-api/src/ledger/chaincode-client';
 
-const submit = ChaincodeClient.prototype.submit;
-ChaincodeClient.prototype.submit = function held<T>(this: ChaincodeClient, ...call: Parameters<ChaincodeClient['submit']>): Promise<T> {
+// Untyped on purpose: it wraps every transaction of the catalogue alike.
+type AnySubmit = (this: ChaincodeClient, ...call: unknown[]) => Promise<unknown>;
+const submit = ChaincodeClient.prototype.submit as unknown as AnySubmit;
+(ChaincodeClient.prototype as unknown as { submit: AnySubmit }).submit = function held(this: ChaincodeClient, ...call: unknown[]): Promise<unknown> {
   const [, contract, transaction, ...args] = call;
   if (contract === 'markets' && transaction === 'Clear') {
-    process.stdout.write(`clearing ${args[0]}\n`);
-    return new Promise<T>(() => undefined);
+    process.stdout.write(`clearing ${String(args[0])}\n`);
+    return new Promise<never>(() => undefined);
   }
-  return submit.apply(this, call) as Promise<T>;
+  return submit.apply(this, call);
 };
 
 async function main(): Promise<void> {

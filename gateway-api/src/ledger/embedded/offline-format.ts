@@ -20,7 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '@ecch/chaincode';
-import { SigningRefusal, type Creator, type SignableKind, type TransactionCall } from '../port';
+import { knownCall, SigningRefusal, type Creator, type SignableKind, type TransactionCall } from '../port';
 import type { WriteSet } from './stub';
 
 export const VERSION = 1;
@@ -35,7 +35,7 @@ export interface ProposalMessage {
   kind: string;
   nonce: string;
   timestamp: string;
-  transaction: string;
+  transaction: TransactionCall['transaction'];
   transactionId: string;
   version: number;
 }
@@ -59,7 +59,6 @@ export interface CommitMessage {
   version: number;
 }
 
-const CONTRACTS: readonly TransactionCall['contract'][] = ['participants', 'markets', 'orders', 'accounts', 'audit', 'diagnostics'];
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const TX_ID = /^[0-9a-f]{64}$/;
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -173,10 +172,9 @@ export function parseProposal(bytes: Uint8Array, where: { channel: string; chain
     const args = o.args.map((a, i) => str(a, `args[${i}]`));
     if (o.channel !== where.channel) fail(`channel is not "${where.channel}"`);
     if (o.chaincode !== where.chaincode) fail(`chaincode is not "${where.chaincode}"`);
-    const contract = str(o.contract, 'contract') as TransactionCall['contract'];
-    if (!CONTRACTS.includes(contract)) fail(`contract is not one of ${CONTRACTS.join(', ')}`);
-    const transaction = str(o.transaction, 'transaction');
-    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(transaction)) fail('transaction is not a transaction name');
+    const named = knownCall(str(o.contract, 'contract'), str(o.transaction, 'transaction'), args);
+    if (!named) fail(`"${String(o.contract)}:${String(o.transaction)}" is not a transaction of the chaincode's catalogue`);
+    const { contract, transaction } = named as TransactionCall;
     const creator = creatorOf(o.creator);
     const nonce = base64(o.nonce, 'nonce');
     if (nonce.length !== 24) fail('nonce is not 24 bytes');

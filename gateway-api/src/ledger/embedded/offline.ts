@@ -11,7 +11,7 @@
  * result is the answer, and nothing of it is kept: no state, no transaction id.
  */
 import { randomBytes } from 'node:crypto';
-import { LedgerRefusal, SigningRefusal, TransactionInvalid } from '../port';
+import { knownCall, LedgerRefusal, SigningRefusal, TransactionInvalid } from '../port';
 import type {
   Creator,
   OfflineCommit,
@@ -199,18 +199,25 @@ export class EmbeddedOfflineSigning implements OfflineSigning {
   read(kind: SignableKind, bytes: Uint8Array): SignableFacts {
     if (kind === 'proposal') {
       const p = parseProposal(bytes, this.host);
-      return { transactionId: p.transactionId, creator: p.creator, call: { contract: p.contract, transaction: p.transaction, args: p.args } };
+      return { transactionId: p.transactionId, creator: p.creator, call: callIn(p) };
     }
     if (kind === 'transaction') {
       const { message, proposal: p } = parseTransaction(bytes, this.host);
       return {
         transactionId: p.transactionId,
         creator: p.creator,
-        call: { contract: p.contract, transaction: p.transaction, args: p.args },
+        call: callIn(p),
         result: message.result,
       };
     }
     const c = parseCommit(bytes, this.host);
     return { transactionId: c.transactionId, creator: c.creator };
   }
+}
+
+/** The proposal's call; parseProposal admitted only names of the catalogue. */
+function callIn(p: ProposalMessage): TransactionCall {
+  const call = knownCall(p.contract, p.transaction, p.args);
+  if (!call) throw new Error(`${p.contract}:${p.transaction} passed parsing but is not in the catalogue`);
+  return call;
 }

@@ -15,7 +15,7 @@
  */
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
-import { LedgerRefusal, SigningRefusal, TransactionInvalid, type TransactionCall } from '../port';
+import { knownCall, LedgerRefusal, SigningRefusal, TransactionInvalid, type TransactionCall } from '../port';
 import type {
   Creator,
   OfflineCommit,
@@ -34,7 +34,6 @@ import { ProtoError, readCommit, readProposal, readTransaction, type CallFacts, 
 import { refusedOnlyByOtherOrgs, retryWithin } from './retry';
 import type { Semaphore } from './semaphore';
 
-const CONTRACTS: readonly TransactionCall['contract'][] = ['participants', 'markets', 'orders', 'accounts', 'audit', 'diagnostics'];
 const decoder = new TextDecoder();
 
 export interface OfflineDeps {
@@ -107,8 +106,9 @@ export class FabricOfflineSigning implements OfflineSigning {
     if (facts.chaincode !== this.deps.profile.chaincode) throw new ProtoError(`chaincode is not "${this.deps.profile.chaincode}"`);
     const [fn = '', ...args] = facts.args;
     const [contract, transaction, ...rest] = fn.split(':');
-    if (rest.length > 0 || !transaction || !CONTRACTS.includes(contract as TransactionCall['contract'])) throw new ProtoError(`"${fn}" is not a contract's transaction`);
-    return { contract: contract as TransactionCall['contract'], transaction, args };
+    const call = rest.length > 0 || transaction === undefined || contract === undefined ? undefined : knownCall(contract, transaction, args);
+    if (!call) throw new ProtoError(`"${fn}" is not a transaction of the chaincode's catalogue`);
+    return call;
   }
 
   read(kind: SignableKind, bytes: Uint8Array): SignableFacts {

@@ -11,6 +11,7 @@
  * nothing is ordered or written). Each step refuses the other kind.
  */
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
+import type { ContractName, TransactionName } from '@ecch/chaincode';
 import { ApiError, badRequest } from '../../errors/api-error';
 import type { TransactionCall } from '../../ledger/port';
 import { decodeBookmark } from '../paging';
@@ -28,7 +29,7 @@ export interface CallContext {
   caller: Caller;
 }
 
-export interface SignableAction<P extends TObject = TObject, R extends TSchema = TSchema> {
+export interface SignableAction<P extends TObject = TObject, R extends TSchema = TSchema, C extends ContractName = ContractName> {
   /** e.g. `order.place` */
   readonly name: string;
   readonly kind: ActionKind;
@@ -38,8 +39,9 @@ export interface SignableAction<P extends TObject = TObject, R extends TSchema =
   /** The REST shape of the result (committed, or evaluated for a query). */
   readonly result: R;
   /** The chaincode transaction this action is (how a proposal is recognised). */
-  readonly contract: TransactionCall['contract'];
-  readonly transaction: string;
+  readonly contract: C;
+  /** A transaction of that contract in the chaincode's catalogue (a rename there fails the build here). */
+  readonly transaction: TransactionName<C>;
   /** The chaincode arguments, converted as the custodial route converts them. */
   args(params: Static<P>, caller: Caller): string[];
   /** The chaincode's JSON result → the REST shape. */
@@ -47,12 +49,13 @@ export interface SignableAction<P extends TObject = TObject, R extends TSchema =
 }
 
 /** Keeps each action's parameter and result types checked where it is defined. */
-export function defineAction<P extends TObject, R extends TSchema>(action: SignableAction<P, R>): SignableAction<P, R> {
+export function defineAction<P extends TObject, R extends TSchema, C extends ContractName>(action: SignableAction<P, R, C>): SignableAction<P, R, C> {
   return action;
 }
 
 export function callOf<P extends TObject>(action: SignableAction<P>, params: Static<P>, caller: Caller): TransactionCall {
-  return { contract: action.contract, transaction: action.transaction, args: action.args(params, caller) };
+  // defineAction checked the pair against the catalogue; the union type cannot keep it correlated.
+  return { contract: action.contract, transaction: action.transaction, args: action.args(params, caller) } as TransactionCall;
 }
 
 /**
