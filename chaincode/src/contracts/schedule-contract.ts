@@ -9,7 +9,7 @@
  */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { LedgerError } from '../domain/errors';
-import { Market } from '../domain/model';
+import { Market, MECHANISMS } from '../domain/model';
 import {
   intervalAt,
   intervalsOf,
@@ -33,12 +33,6 @@ import { id, instant, int, Json, oneOf, onlyFields, optional, parseObject, text 
 const MAX_PRICE = 1_000_000_000; // µ/kWh, as markets:Create
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
-/**
- * The mechanisms a schedule may name (mechanisms.md §1–§4). markets:Create checks
- * the mechanism again for each market, so one this chaincode does not clear yet is
- * refused there and reported by the clock.
- */
-const SCHEDULE_MECHANISMS = ['sdr', 'mmr', 'uniform', 'pay-as-bid'] as const;
 
 function tariffOf(value: unknown, field: string): Tariff {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -126,7 +120,8 @@ export class ScheduleContract extends EcchContract {
     if (!(gateClosureMinutes < openLeadMinutes)) {
       throw new LedgerError('INVALID_ARGUMENT', `gateClosureMinutes (${gateClosureMinutes}) must be below openLeadMinutes (${openLeadMinutes}): a market opens before its gate closes`);
     }
-    const mechanism = optional(o.mechanism, (v) => oneOf(v, 'mechanism', SCHEDULE_MECHANISMS)) ?? 'sdr';
+    // The markets' own list (model.ts): a schedule names only what markets:Create accepts.
+    const mechanism = optional(o.mechanism, (v) => oneOf(v, 'mechanism', MECHANISMS)) ?? 'sdr';
     if (o.tariff === undefined) throw new LedgerError('INVALID_ARGUMENT', 'tariff is required: {gridBuyPrice, gridSellPrice} or 24 of them (UTC hours 0-23)');
     const tariff = tariffTable(o.tariff);
     const schedule: Schedule = {
