@@ -14,7 +14,6 @@
  *
  * Runs against the native network and (compose-e2e.sh) the Compose one.
  */
-import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the polyfill loaded first
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
@@ -22,9 +21,9 @@ import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import * as x509 from '@peculiar/x509';
 import {
   acquireNetworkLock,
+  certAttrs,
   loadConnection,
   openSession,
   type EnrolmentSecret,
@@ -35,8 +34,6 @@ import {
 
 jest.setTimeout(120_000);
 
-/** Fabric CA's attribute extension (what fabric-shim's ClientIdentity reads). */
-const ATTR_OID = '1.2.3.4.5.6.7.8.1';
 const COMMUNITY = 'CommunityMSP';
 const GRID = 'GridMSP';
 
@@ -117,13 +114,6 @@ function subjectNames(cert: X509Certificate): [string, string][] {
     const eq = line.indexOf('=');
     return [line.slice(0, eq), line.slice(eq + 1)];
   });
-}
-
-/** Fabric CA's attributes in the certificate, or undefined when it has no such extension. */
-function certAttrs(pem: string): Record<string, string> | undefined {
-  const ext = new x509.X509Certificate(pem).getExtension(ATTR_OID);
-  if (!ext) return undefined;
-  return (JSON.parse(Buffer.from(ext.value).toString('utf8')) as { attrs: Record<string, string> }).attrs;
 }
 
 interface HttpAnswer {

@@ -11,10 +11,9 @@ import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { newKeyAndCsr } from '@ecch/gateway-api/identity/csr';
 import { FabricCaClient } from '@ecch/gateway-api/identity/fabric-ca-client';
-import { FABRIC_ATTR_OID } from '@ecch/gateway-api/identity/issuer';
 import { Wallet } from '@ecch/gateway-api/identity/wallet';
 import type { LedgerIdentity } from '@ecch/gateway-api/ledger/port';
-import { loadConnection, openSession, type Session } from './support/network';
+import { certAttrs, loadConnection, openSession, type Session } from './support/network';
 import { ADMIN, deliveryHour, removeDir, runTag, startTestGateway, tempDataDir, type TestGateway } from './support/gateway';
 
 jest.setTimeout(120_000);
@@ -48,22 +47,6 @@ async function enrolAtOrgCa(msp: string, id: string, attributes?: Record<string,
   return { label: id, mspId: msp, certificate: await ca.enroll(id, secret, mine.csr), privateKey: mine.privateKey };
 }
 
-/** Fabric CA's attribute extension of a certificate (JSON `{"attrs":{…}}`). */
-function attributesOf(pem: string): Record<string, string> {
-  const der = new X509Certificate(pem).raw;
-  // The extension's OID in DER, then its OCTET STRING holding the JSON: find the JSON after the OID.
-  const oid = Buffer.from([0x06, 0x08, 0x2a, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x01]);
-  const at = der.indexOf(oid);
-  if (at < 0) return {};
-  const start = der.indexOf('{"attrs"', at);
-  let depth = 0;
-  for (let i = start; i < der.length; i++) {
-    if (der[i] === 0x7b) depth += 1;
-    if (der[i] === 0x7d && --depth === 0) return (JSON.parse(der.subarray(start, i + 1).toString('utf8')) as { attrs: Record<string, string> }).attrs;
-  }
-  throw new Error(`unterminated ${FABRIC_ATTR_OID} extension`);
-}
-
 async function refusalOf(run: () => Promise<unknown>): Promise<string> {
   try {
     await run();
@@ -95,13 +78,13 @@ describe('households enrolled through the Community Fabric CA', () => {
     const cert = new X509Certificate(identity.certificate);
     expect(cert.checkIssued(new X509Certificate(readFileSync(conn.orgs[COMMUNITY].ca.certPath)))).toBe(true);
     expect(cert.subject.split('\n')).toEqual(expect.arrayContaining([`CN=${id}`, 'OU=client']));
-    expect(attributesOf(identity.certificate)).toEqual(expect.objectContaining({ 'hf.EnrollmentID': id, 'hf.Type': 'client' }));
+    expect(certAttrs(identity.certificate)).toEqual(expect.objectContaining({ 'hf.EnrollmentID': id, 'hf.Type': 'client' }));
     expect((await gw.call('GET', `/v1/participants/${id}`, r.body.token)).status).toBe(200);
   });
 
   it('when the gateway enrolled the NA, then the NA\'s certificate carries ecch.role=na from the operator\'s registration, and the NA acts', async () => {
     const na = gw.app.gateway.identities.na;
-    expect(attributesOf(na.certificate)).toEqual(expect.objectContaining({ 'ecch.role': 'na', 'hf.EnrollmentID': conn.gateway.na!.enrollmentId }));
+    expect(certAttrs(na.certificate)).toEqual(expect.objectContaining({ 'ecch.role': 'na', 'hf.EnrollmentID': conn.gateway.na!.enrollmentId }));
     const created = await gw.call('POST', '/v1/markets', ADMIN, { id: `${tag}-m1`, deliveryStart: deliveryHour(), gridBuyPrice: 130000, gridSellPrice: 40000 });
     expect(created.status).toBe(201);
   });
@@ -115,7 +98,7 @@ describe('households enrolled through the Community Fabric CA', () => {
     const enrolled = await gw.call('POST', '/v1/enrolments', undefined, { participantId: id, secret, csr: mine.csr });
     expect(enrolled.status).toBe(201);
     expect(new X509Certificate(enrolled.body.certificate).checkPrivateKey(createPrivateKey(mine.privateKey))).toBe(true);
-    expect(attributesOf(enrolled.body.certificate)).toEqual(expect.objectContaining({ 'hf.EnrollmentID': id }));
+    expect(certAttrs(enrolled.body.certificate)).toEqual(expect.objectContaining({ 'hf.EnrollmentID': id }));
     // The CA allows one enrolment; the gateway answers a lost reply for the same key, not another key.
     expect((await gw.call('POST', '/v1/enrolments', undefined, { participantId: id, secret, csr: mine.csr })).status).toBe(200);
     const other = await newKeyAndCsr(id);
@@ -135,7 +118,7 @@ describe('roles bound to organisations, on both peers', () => {
 
   it('when a Grid-org certificate enrolled with ecch.role=na creates a market, then the chaincode refuses it FORBIDDEN on either org\'s peer', async () => {
     const identity = await enrolAtOrgCa(GRID, `${tag}-grid-na`, { 'ecch.role': 'na' });
-    expect(attributesOf(identity.certificate)).toEqual(expect.objectContaining({ 'ecch.role': 'na' }));
+    expect(certAttrs(identity.certificate)).toEqual(expect.objectContaining({ 'ecch.role': 'na' }));
     const market = JSON.stringify({ id: `${tag}-gm`, deliveryStart: deliveryHour(), gridBuyPrice: 130000, gridSellPrice: 40000 });
     for (const peer of ['peer0.grid', 'peer0.community']) {
       gridNa = openSession(conn, peer, identity);

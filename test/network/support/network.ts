@@ -6,6 +6,7 @@
  * leader, and a lock that keeps the suites from running against the network at the
  * same time (a suite that stops nodes must not pull them from under another).
  */
+import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the polyfill loaded first
 import { execFile } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
@@ -14,6 +15,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { connect, type Contract, type Gateway, type Network, signers } from '@hyperledger/fabric-gateway';
 import { common, peer } from '@hyperledger/fabric-protos';
+import * as x509 from '@peculiar/x509';
+import { FABRIC_ATTR_OID } from '@ecch/gateway-api/identity/issuer';
 import type { LedgerIdentity } from '@ecch/gateway-api/ledger/port';
 import { NETWORK_SH, REPO_ROOT } from '../global-setup';
 
@@ -350,4 +353,11 @@ export async function waitForStableEndorsement(s: Session, chaincode: string, qu
     }
     await sleep(250);
   }
+}
+
+/** Fabric CA's attributes in a certificate (extension 1.2.3.4.5.6.7.8.1, what fabric-shim's ClientIdentity reads), or undefined without it. */
+export function certAttrs(pem: string): Record<string, string> | undefined {
+  const ext = new x509.X509Certificate(pem).getExtension(FABRIC_ATTR_OID);
+  if (!ext) return undefined;
+  return (JSON.parse(Buffer.from(ext.value).toString('utf8')) as { attrs: Record<string, string> }).attrs;
 }
