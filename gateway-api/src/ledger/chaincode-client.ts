@@ -5,20 +5,20 @@
  * Business meaning stays in the services; failure meaning stays in the port's errors.
  */
 import type { ArgsOf, ContractName, ResultOf, TransactionName } from '@ecch/chaincode';
-import type { Ledger, LedgerIdentity, TransactionCall } from './port';
+import { callOf, type Ledger, type LedgerIdentity } from './port';
 
 export class ChaincodeClient {
   constructor(private readonly ledger: Ledger) {}
 
   /** Endorse, order, commit; resolves once committed. */
   async submit<C extends ContractName, T extends TransactionName<C>>(who: LedgerIdentity, contract: C, transaction: T, ...args: ArgsOf<C, T>): Promise<ResultOf<C, T>> {
-    const json = await this.ledger.submit(who, { contract, transaction, args } as TransactionCall);
+    const json = await this.ledger.submit(who, callOf(contract, transaction, args));
     return parse<ResultOf<C, T>>(json, contract, transaction);
   }
 
   /** Read-only query. */
   async evaluate<C extends ContractName, T extends TransactionName<C>>(who: LedgerIdentity, contract: C, transaction: T, ...args: ArgsOf<C, T>): Promise<ResultOf<C, T>> {
-    const json = await this.ledger.evaluate(who, { contract, transaction, args } as TransactionCall);
+    const json = await this.ledger.evaluate(who, callOf(contract, transaction, args));
     return parse<ResultOf<C, T>>(json, contract, transaction);
   }
 }

@@ -13,7 +13,7 @@
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import type { ContractName, TransactionName } from '@ecch/chaincode';
 import { ApiError, badRequest } from '../../errors/api-error';
-import type { TransactionCall } from '../../ledger/port';
+import { callOf as callOfLedger, type TransactionCall } from '../../ledger/port';
 import { decodeBookmark } from '../paging';
 
 export type ActionKind = 'transaction' | 'query';
@@ -54,8 +54,7 @@ export function defineAction<P extends TObject, R extends TSchema, C extends Con
 }
 
 export function callOf<P extends TObject>(action: SignableAction<P>, params: Static<P>, caller: Caller): TransactionCall {
-  // defineAction checked the pair against the catalogue; the union type cannot keep it correlated.
-  return { contract: action.contract, transaction: action.transaction, args: action.args(params, caller) } as TransactionCall;
+  return callOfLedger(action.contract, action.transaction, action.args(params, caller));
 }
 
 /**
