@@ -28,7 +28,16 @@ export const ERROR_CODES = [
   'QUERY_LIMIT_REACHED', // a scan reached the peers' totalQueryLimit and may have been cut
   'PERIOD_CLOSED', // a statement already covers the day a new entry would fall on
   'SCHEDULE_OVERLAP', // a schedule's intervals overlap those of another active schedule
-  'NOT_SUPPORTED', // a feature the ledger does not offer yet (schedules of kind auction)
+  'NOT_SUPPORTED', // a feature the ledger does not offer
+  // English auctions (mechanisms.md §5)
+  'AUCTION_NOT_OPEN', // a bid outside the auction's window, or on an auction that is not open
+  'AUCTION_NOT_ENDED', // close or disqualify before the auction's endAt
+  'BID_TOO_LOW', // below the reserve price, or a raise of less than the increment
+  'OWNER_CANNOT_BID', // the auction's owner bids on its own lot
+  // Metered delivery (mechanisms.md §7)
+  'BAD_SIGNATURE', // a reading whose signature does not verify against its meter's certificate
+  'READING_CONFLICT', // a different signed reading for a meter and interval already recorded (kept as evidence)
+  'READING_LATE', // a reading for a market already reconciled
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

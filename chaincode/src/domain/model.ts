@@ -4,7 +4,8 @@
  * transaction timestamp.
  */
 
-export const PARTICIPANT_KINDS = ['prosumer', 'consumer', 'storage', 'res-owner'] as const;
+/** `storage` (an energy storage system) and `generator` (e.g. a diesel set) are the VPP's agents (seed 003). */
+export const PARTICIPANT_KINDS = ['prosumer', 'consumer', 'storage', 'res-owner', 'generator'] as const;
 export type ParticipantKind = (typeof PARTICIPANT_KINDS)[number];
 
 export const PARTICIPANT_STATUSES = ['pending', 'approved', 'rejected', 'suspended'] as const;
@@ -46,7 +47,8 @@ export interface Participant {
 export const MECHANISMS = ['sdr', 'mmr', 'uniform', 'pay-as-bid'] as const;
 export type Mechanism = (typeof MECHANISMS)[number];
 
-export const MARKET_STATUSES = ['scheduled', 'open', 'closed', 'settled', 'cancelled'] as const;
+/** `reconciled`: a settled market whose metered delivery has been settled against its trades (mechanisms.md §7). */
+export const MARKET_STATUSES = ['scheduled', 'open', 'closed', 'settled', 'reconciled', 'cancelled'] as const;
 export type MarketStatus = (typeof MARKET_STATUSES)[number];
 
 export interface Market {
@@ -139,14 +141,23 @@ export interface MarketResult {
   closedAt: string;
 }
 
+/** What every settlement entry carries: whose account, the energy and the money (negative = pays). */
+interface EntryBase {
+  participantId: string;
+  internalWh: number;
+  gridWh: number;
+  price: number | null;
+  amount: number;
+  at: string;
+}
+
 /**
  * The one stored copy of an order's outcome: what it traded and what it cost. A
  * market's result lists its allocations by reading these.
  */
-export interface SettlementEntry {
+export interface MarketEntry extends EntryBase {
   kind: 'market';
   marketId: string;
-  participantId: string;
   /** The order settled; "" for the grid's balancing entry. */
   orderId: string;
   /** The order's side; "grid" for the grid's balancing entry. */
@@ -155,14 +166,40 @@ export interface SettlementEntry {
   status?: 'accepted' | 'rejected';
   /** The order's energy at clearing; absent on the grid's entry. */
   energyWh?: number;
-  internalWh: number;
   /** Energy traded with the grid; for the grid's entry, community import minus export. */
   gridWh: number;
   /** Average price per internal kWh (µ/kWh), as the allocation's; on the grid's entry the result's internalPrice (SDR: P). */
   price: number | null;
-  amount: number;
-  at: string;
 }
+
+/** An English auction's close (mechanisms.md §5): the winner pays, the owner (a participant or the grid) receives. */
+export interface AuctionEntry extends EntryBase {
+  kind: 'auction';
+  auctionId: string;
+  /** winner: bought the lot (amount < 0); owner: sold it (amount > 0). */
+  role: 'winner' | 'owner';
+  /** The lot (Wh). */
+  energyWh: number;
+  /** The level the lot sold at (µ/kWh). */
+  price: number;
+}
+
+/**
+ * A market's reconciliation against metered delivery (mechanisms.md §7): `gridWh` is
+ * the imbalance Δ (metered − scheduled, Wh), `price` S (Δ > 0) or B (Δ < 0); the grid's
+ * balancing entry has participantId `grid`.
+ */
+export interface ImbalanceEntry extends EntryBase {
+  kind: 'imbalance';
+  marketId: string;
+  meterId?: string;
+  scheduledWh?: number;
+  /** null when the reading was missing and Δ was estimated as 0. */
+  meteredWh?: number | null;
+  estimated?: boolean;
+}
+
+export type SettlementEntry = MarketEntry | AuctionEntry | ImbalanceEntry;
 
 /** An account's balance through a day, so a balance read sums only what came after. */
 export interface Statement {

@@ -5,24 +5,41 @@
  */
 import { Context } from 'fabric-contract-api';
 import { LedgerError } from '../domain/errors';
-import { Allocation, Market, Order, SettlementEntry, Statement } from '../domain/model';
+import { Allocation, Market, MarketEntry, Order, SettlementEntry, Statement } from '../domain/model';
 import { entryAccountEnd, entryAccountPrefix, entryAfterDay, entryKey, KEY } from './keys';
 import { fromBytes, toBytes } from './json';
 import { read, walkRange } from './state';
 import { dayOf } from './tx';
 
+/**
+ * The key parts after the day: a market entry is `<market>~<order>` (the grid's
+ * `<market>~grid`); an auction's `auction:<auction>~<account>`, an imbalance's
+ * `imbalance:<market>~<account>`, so no two kinds can share a key (':' is no id character).
+ */
+function entrySource(entry: SettlementEntry): [string, string] {
+  switch (entry.kind) {
+    case 'market':
+      return [entry.marketId, entry.orderId || entry.participantId];
+    case 'auction':
+      return [`auction:${entry.auctionId}`, entry.participantId];
+    case 'imbalance':
+      return [`imbalance:${entry.marketId}`, entry.participantId];
+  }
+}
+
 export async function writeEntry(ctx: Context, day: string, entry: SettlementEntry): Promise<void> {
-  await ctx.stub.putState(entryKey(entry.participantId, day, entry.marketId, entry.orderId || entry.participantId), toBytes(entry));
+  const [source, ref] = entrySource(entry);
+  await ctx.stub.putState(entryKey(entry.participantId, day, source, ref), toBytes(entry));
 }
 
 /** The outcome of one order of a settled market, or undefined before settlement. */
-export async function entryOf(ctx: Context, market: Market, participantId: string, orderId: string): Promise<SettlementEntry | undefined> {
+export async function entryOf(ctx: Context, market: Market, participantId: string, orderId: string): Promise<MarketEntry | undefined> {
   if (!market.settledAt) return undefined;
   const bytes = await ctx.stub.getState(entryKey(participantId, dayOf(market.settledAt), market.id, orderId));
-  return bytes && bytes.length > 0 ? fromBytes<SettlementEntry>(bytes) : undefined;
+  return bytes && bytes.length > 0 ? fromBytes<MarketEntry>(bytes) : undefined;
 }
 
-export function allocationOf(e: SettlementEntry): Allocation {
+export function allocationOf(e: MarketEntry): Allocation {
   return {
     orderId: e.orderId,
     participantId: e.participantId,

@@ -39,6 +39,15 @@ export const LEDGER_STATUS: Readonly<Record<ErrorCode, number>> = {
   QUERY_LIMIT_REACHED: 500,
   // A schedule whose intervals overlap another active schedule's.
   SCHEDULE_OVERLAP: 409,
-  // A schedule of kind auction (auctions come later).
+  // A feature the ledger does not offer.
   NOT_SUPPORTED: 422,
+  // English auctions (mechanisms.md §5): a bid out of the window, a close too early, a low bid, the owner bidding.
+  AUCTION_NOT_OPEN: 409,
+  AUCTION_NOT_ENDED: 409,
+  BID_TOO_LOW: 422,
+  OWNER_CANNOT_BID: 422,
+  // Metered delivery (mechanisms.md §7).
+  BAD_SIGNATURE: 422,
+  READING_CONFLICT: 409,
+  READING_LATE: 409,
 };

@@ -7,6 +7,7 @@ export const MarketStatus = Type.Union([
   Type.Literal('open'),
   Type.Literal('closed'),
   Type.Literal('settled'),
+  Type.Literal('reconciled'),
   Type.Literal('cancelled'),
 ]);
 

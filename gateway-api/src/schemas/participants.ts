@@ -14,7 +14,7 @@ export const ParticipantBody = Type.Object(
   {
     id: Id,
     name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
-    kind: Type.Union([Type.Literal('prosumer'), Type.Literal('consumer'), Type.Literal('storage'), Type.Literal('res-owner')]),
+    kind: Type.Union([Type.Literal('prosumer'), Type.Literal('consumer'), Type.Literal('storage'), Type.Literal('res-owner'), Type.Literal('generator')]),
     pvKwp: Type.Optional(Type.Number({ minimum: 0, maximum: 1000, description: 'PV capacity in kWp; stored as whole Wp' })),
     batteryKwh: Type.Optional(Type.Number({ minimum: 0, maximum: 1000, description: 'battery capacity in kWh; stored as whole Wh' })),
     lot: Type.Optional(Type.Integer({ minimum: 1, maximum: 99 })),

@@ -2,7 +2,7 @@
 export interface Participant {
   id: string;
   name: string;
-  kind: 'prosumer' | 'consumer' | 'storage' | 'res-owner';
+  kind: 'prosumer' | 'consumer' | 'storage' | 'res-owner' | 'generator';
   status: string;
   pvKwp?: number;
   batteryKwh?: number;
