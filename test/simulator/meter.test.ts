@@ -42,6 +42,8 @@ describe('reading shape', () => {
     expect(readingProblem({ ...reading, intervalStart: '2026-02-30T10:00:00Z' })).toMatch(/intervalStart/);
     expect(readingProblem({ ...reading, meterId: 'm/1' })).toMatch(/meterId/);
     expect(readingProblem({ ...reading, intervalMinutes: 0 })).toMatch(/intervalMinutes/);
+    expect(readingProblem({ ...reading, intervalMinutes: 1441 })).toMatch(/intervalMinutes/);
+    expect(readingProblem({ ...reading, meterId: '.m' })).toMatch(/meterId/);
   });
 });
 

@@ -1,6 +1,7 @@
 /** The endpoints of api.md the demonstrator drives, one method each. */
 import { Http, HttpOptions } from './http';
-import { Account, Market, MarketResult, Order, OrderBook, Participant } from './types';
+import type { SignedReading } from '../meter/reading';
+import { Account, Market, MarketResult, Meter, Order, OrderBook, Participant, Reconciliation, ReadingResult } from './types';
 
 export interface NewParticipant {
   id: string;
@@ -17,6 +18,8 @@ export interface NewMarket {
   durationMinutes: number;
   gridBuyPrice: number;
   gridSellPrice: number;
+  /** Minutes after delivery during which readings may arrive before reconciliation (api.md default 60). */
+  readingWindowMinutes?: number;
 }
 
 export interface NewOrder {
@@ -75,5 +78,29 @@ export class GatewayApi {
 
   async gridAccount(admin: string): Promise<Account> {
     return (await this.http.request<Account>('GET', '/v1/accounts/grid', { token: admin })).body;
+  }
+
+  async registerMeter(admin: string, m: { meterId: string; participantId: string; certificate: string }): Promise<Meter> {
+    return (await this.http.request<Meter>('POST', '/v1/meters', { token: admin, body: m })).body;
+  }
+
+  /**
+   * One signed reading, no token (the signature authenticates it): 201 new, 200 a repeat.
+   * Safe to retry: the same reading again is a no-op.
+   */
+  async submitReading(r: SignedReading): Promise<{ status: number; body: unknown }> {
+    return this.http.request<unknown>('POST', '/v1/readings', { body: r, idempotent: true });
+  }
+
+  /** A head-end batch: one transaction, 200 with one result per item, in order. */
+  async submitReadings(items: readonly SignedReading[]): Promise<ReadingResult[]> {
+    const r = await this.http.request<{ results?: ReadingResult[]; items?: ReadingResult[] }>('POST', '/v1/readings', { body: { items }, idempotent: true });
+    const results = r.body.results ?? r.body.items;
+    if (!Array.isArray(results) || results.length !== items.length) throw new Error(`POST /v1/readings answered ${results?.length ?? 'no'} results for ${items.length} readings`);
+    return results;
+  }
+
+  async reconcileMarket(admin: string, id: string): Promise<{ market: Market; reconciliation: Reconciliation }> {
+    return (await this.http.request<{ market: Market; reconciliation: Reconciliation }>('POST', `/v1/markets/${enc(id)}/reconcile`, { token: admin })).body;
   }
 }

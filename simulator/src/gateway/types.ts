@@ -71,11 +71,44 @@ export interface OrderBook {
   sell: BookSide;
 }
 
+export interface Meter {
+  meterId: string;
+  participantId: string;
+  certificate: string;
+  status?: string;
+}
+
+/** One item's answer in a reading batch: the status and code a single reading would get. */
+export interface ReadingResult {
+  status: number;
+  code?: string;
+  detail?: string;
+  [k: string]: unknown;
+}
+
+/** One participant's line of a reconciliation (mechanisms.md §7). */
+export interface ReconciliationEntry {
+  participantId: string;
+  meterId: string;
+  scheduledWh: number;
+  meteredWh: number | null;
+  imbalanceWh: number;
+  amount: number;
+  price?: number | null;
+  estimated: boolean;
+}
+
+export interface Reconciliation {
+  entries: ReconciliationEntry[];
+  gridAmount: number;
+}
+
 /** RFC 9457 problem details. */
 export interface Problem {
   type?: string;
   title?: string;
   status?: number;
   detail?: string;
+  code?: string;
   errors?: { path: string; message: string }[];
 }

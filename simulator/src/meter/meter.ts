@@ -24,7 +24,7 @@ export interface Meter {
 }
 
 function assertMeterId(meterId: string): void {
-  if (!METER_ID.test(meterId)) throw new Error(`meter id ${JSON.stringify(meterId)} must be a non-empty string of [A-Za-z0-9._-]`);
+  if (!METER_ID.test(meterId)) throw new Error(`meter id ${JSON.stringify(meterId)} must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
 }
 
 function pemKey(der: ArrayBuffer): string {

@@ -13,8 +13,8 @@ export interface MeterPaths {
 }
 
 export function meterPaths(dir: string, meterId: string): MeterPaths {
-  // The id's character set has no path separator; '.' and '..' alone are refused too.
-  if (!METER_ID.test(meterId) || meterId === '.' || meterId === '..') throw new Error(`meter id ${JSON.stringify(meterId)} must be a non-empty string of [A-Za-z0-9._-]`);
+  // The id's character set has no path separator and cannot start with '.', so the files stay in `dir`.
+  if (!METER_ID.test(meterId)) throw new Error(`meter id ${JSON.stringify(meterId)} must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
   return { key: join(dir, `${meterId}.key.pem`), certificate: join(dir, `${meterId}.cert.pem`) };
 }
 
