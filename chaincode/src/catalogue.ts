@@ -12,6 +12,9 @@
 import type { Page } from './ledger/state';
 import type { Market, MarketResult, Order, Participant, SettlementEntry } from './domain/model';
 import type { Schedule } from './domain/schedule';
+import type { Meter } from './domain/meter';
+import type { ReadingConflict, ReadingOutcome, Reconciliation, StoredReading } from './ledger/meters';
+import type { Auction, AuctionResult, AuctionView, Bid, BidView } from './domain/auction';
 
 /** A transaction: its labelled string arguments, its result, and whether it writes (`submit`) or only reads (`evaluate`). */
 interface Tx<Args extends string[], Result, Kind extends 'submit' | 'evaluate'> {
@@ -92,6 +95,8 @@ export interface Catalogue {
     List: Read<[status: string, ...Paged], Page<Market>>;
     GetResult: Read<[marketId: string], MarketResult>;
     GetOrderBook: Read<[marketId: string], OrderBook>;
+    Reconcile: Write<[marketId: string], { market: Market; reconciliation: Reconciliation }>;
+    GetReconciliation: Read<[marketId: string], Reconciliation>;
   };
   orders: {
     Place: Write<[marketId: string, input: string], { order: Order; created: boolean }>;
@@ -119,6 +124,32 @@ export interface Catalogue {
     List: Read<Paged, Page<Schedule>>;
     Cancel: Write<[scheduleId: string], Schedule>;
     ReportFailure: Write<[scheduleId: string, input: string], Schedule>;
+  };
+  meters: {
+    Register: Write<[input: string], { meter: Meter; created: boolean }>;
+    Get: Read<[meterId: string], Meter>;
+    List: Read<Paged, Page<Meter>>;
+    GetForParticipant: Read<[participantId: string], Meter>;
+  };
+  readings: {
+    Submit: Write<[input: string], ReadingOutcome>;
+    SubmitBatch: Write<[items: string], { results: ReadingOutcome[] }>;
+    ListConflicts: Read<[meterId: string, ...Paged], Page<ReadingConflict>>;
+    Get: Read<[meterId: string, intervalStart: string], StoredReading>;
+  };
+  auctions: {
+    Create: Write<[input: string], Auction>;
+    Request: Write<[input: string], Auction>;
+    Approve: Write<[auctionId: string], Auction>;
+    Reject: Write<[auctionId: string], Auction>;
+    Bid: Write<[auctionId: string, input: string], { bid: Bid; created: boolean }>;
+    Close: Write<[auctionId: string], AuctionView>;
+    Cancel: Write<[auctionId: string], AuctionView>;
+    Disqualify: Write<[auctionId: string, participantId: string], AuctionView>;
+    Get: Read<[auctionId: string], AuctionView>;
+    List: Read<[status: string, ...Paged], Page<AuctionView>>;
+    ListBids: Read<[auctionId: string], { items: BidView[] }>;
+    GetResult: Read<[auctionId: string], Omit<AuctionResult, 'winner'> & { winner?: string | null }>;
   };
 }
 
@@ -163,12 +194,30 @@ export const TRANSACTION_KINDS: { [C in ContractName]: { [T in TransactionName<C
     List: 'evaluate',
     GetResult: 'evaluate',
     GetOrderBook: 'evaluate',
+    Reconcile: 'submit',
+    GetReconciliation: 'evaluate',
   },
   orders: { Place: 'submit', Amend: 'submit', Cancel: 'submit', Get: 'evaluate', ListMine: 'evaluate', ListByMarket: 'evaluate' },
   accounts: { Get: 'evaluate', GetGrid: 'evaluate', Checkpoint: 'submit' },
   audit: { History: 'evaluate' },
   diagnostics: { Ping: 'submit', Touch: 'submit' },
   schedules: { Create: 'submit', Get: 'evaluate', List: 'evaluate', Cancel: 'submit', ReportFailure: 'submit' },
+  meters: { Register: 'submit', Get: 'evaluate', List: 'evaluate', GetForParticipant: 'evaluate' },
+  readings: { Submit: 'submit', SubmitBatch: 'submit', ListConflicts: 'evaluate', Get: 'evaluate' },
+  auctions: {
+    Create: 'submit',
+    Request: 'submit',
+    Approve: 'submit',
+    Reject: 'submit',
+    Bid: 'submit',
+    Close: 'submit',
+    Cancel: 'submit',
+    Disqualify: 'submit',
+    Get: 'evaluate',
+    List: 'evaluate',
+    ListBids: 'evaluate',
+    GetResult: 'evaluate',
+  },
 };
 
 /** The contract names as values. */

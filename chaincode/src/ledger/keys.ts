@@ -24,6 +24,21 @@ export const KEY = {
   books: 'ecch.books', // [] → { closedThrough }: the last day covered by statements
   schedule: 'ecch.schedule', // [scheduleId] → Schedule (the market clock, mechanisms.md §6)
   stepFailure: 'ecch.sfail', // [scheduleId, marketId, step] → the clock's last report of a failed step
+  // English auctions (mechanisms.md §5): the NA (or the owner) writes the auction and its indexes and result;
+  // a bidder writes only its own bid and client-id keys, so two bidders' transactions never touch one key.
+  auction: 'ecch.auction', // [auctionId] → Auction
+  auctionTime: 'ecch.atime', // [newestFirst(deliveryStart), auctionId] → {} (index, newest first)
+  auctionStatus: 'ecch.astatus', // [status, newestFirst(deliveryStart), auctionId] → {} (index)
+  auctionResult: 'ecch.aresult', // [auctionId] → AuctionResult (written by the close)
+  bid: 'ecch.bid', // [auctionId, bidderId, sortable tx time, txId] → Bid (one key per bid)
+  clientBid: 'ecch.cbid', // [auctionId, bidderId, clientBidId] → { bidKey parts, digest }
+  // Metered delivery (mechanisms.md §7): the NA writes meters; a reading writes only keys of its own meter.
+  meter: 'ecch.meter', // [meterId] → Meter (replaced ones stay, marked replaced)
+  participantMeter: 'ecch.pmeter', // [participantId] → { meterId }: the one active meter
+  meterKey: 'ecch.meterkey', // [hex SHA-256 of the SPKI] → { meterId }: one key, one meter
+  reading: 'ecch.reading', // [meterId, intervalStart (ms ISO)] → StoredReading
+  readingConflict: 'ecch.rconflict', // [meterId, intervalStart, digest] → ReadingConflict (evidence)
+  reconciliation: 'ecch.recon', // [marketId] → Reconciliation
 } as const;
 
 export type KeyType = (typeof KEY)[keyof typeof KEY];
