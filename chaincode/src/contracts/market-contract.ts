@@ -9,6 +9,7 @@ import { clearMarketWith } from '../domain/clearing';
 import { LedgerError } from '../domain/errors';
 import { GRID_ACCOUNT, Market, MARKET_STATUSES, MarketResult, MarketStatus, MECHANISMS, Order, SettlementEntry } from '../domain/model';
 import { EcchContract } from './ecch-contract';
+import { reconcileMarket, reconciliationOf } from './reconcile-market';
 import { allocationOf, entryOf, refuseClosedDay, writeEntry } from '../ledger/entries';
 import { canonicalJson } from '../ledger/json';
 import { KEY } from '../ledger/keys';
@@ -188,6 +189,19 @@ export class MarketContract extends EcchContract {
       voidedOrders: voided.map((o) => publicOrderView({ ...o, status: 'cancelled' })),
     });
     return canonicalJson(cancelled);
+  }
+
+  /** Metered delivery against the trades (`settled → reconciled`, once; mechanisms.md §7): see reconcile-market.ts. */
+  @Transaction()
+  @Returns('string')
+  public async Reconcile(ctx: Context, marketId: string): Promise<string> {
+    return canonicalJson(await reconcileMarket(ctx, marketId));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  public async GetReconciliation(ctx: Context, marketId: string): Promise<string> {
+    return canonicalJson(await reconciliationOf(ctx, marketId));
   }
 
   @Transaction(false)
