@@ -8,10 +8,11 @@ import { DAY_PATTERN } from './formats';
 
 export const SettlementEntry = Type.Object({
   kind: Type.Union([Type.Literal('market'), Type.Literal('auction'), Type.Literal('imbalance')], {
-    description: 'what settled: a market\'s clearing (the only kind the ledger writes today), an auction, an imbalance',
+    description: 'what settled: a market\'s clearing, an auction\'s close, an imbalance',
   }),
   marketId: Type.Optional(Type.String()),
   auctionId: Type.Optional(Type.String()),
+  role: Type.Optional(Type.Union([Type.Literal('winner'), Type.Literal('owner')], { description: 'an auction entry: the winner (pays) or the owner (receives)' })),
   participantId: Type.String(),
   orderId: Type.Optional(Type.String({ description: '"" for the grid\'s balancing entry' })),
   side: Type.Optional(Type.String({ description: '"buy", "sell", or "grid"' })),
@@ -24,6 +25,11 @@ export const SettlementEntry = Type.Object({
   }),
   amount: Money,
   at: Instant,
+  // An imbalance entry (mechanisms.md §7): gridWh is Δ, price S (Δ > 0) or B (Δ < 0), null for Δ = 0 and on the grid's entry.
+  meterId: Type.Optional(Type.String({ description: 'an imbalance entry: the meter whose reading counted' })),
+  scheduledWh: Type.Optional(Type.Integer({ description: 'an imbalance entry: X_s, the energy its order settled (+ sell, − buy)' })),
+  meteredWh: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: 'an imbalance entry: X_m = exportWh − importWh; null when estimated' })),
+  estimated: Type.Optional(Type.Boolean({ description: 'an imbalance entry: no reading arrived, Δ counted as 0' })),
 });
 
 export const Statement = Type.Object(

@@ -2,8 +2,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { RoutesPlugin } from '../../type-provider';
 import accountRoutes from './accounts';
+import communityRoutes from './community';
+import auctionRoutes from './auctions';
 import eventRoutes from './events';
 import marketRoutes from './markets';
+import meterRoutes from './meters';
 import orderRoutes from './orders';
 import participantRoutes from './participants';
 import registrationRoutes from './registrations';
@@ -27,6 +30,9 @@ const v1: RoutesPlugin = async (app) => {
   await app.register(eventRoutes);
   await app.register(transactionRoutes);
   await app.register(scheduleRoutes);
+  await app.register(communityRoutes);
+  await app.register(meterRoutes);
+  await app.register(auctionRoutes);
 };
 
 export default v1;
