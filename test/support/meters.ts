@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { generateKeyPairSync, sign, webcrypto, type KeyObject } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { canonicalReading, type Reading } from '@ecch/chaincode';
+import { canonicalReading, type Reading } from '@ecch/chaincode/domain/reading';
 
 x509.cryptoProvider.set(webcrypto as never);
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
