@@ -232,6 +232,25 @@ describe('metering on the embedded ledger', () => {
     expect(settled.items).toEqual([]);
   });
 
+  it.each(['sdr', 'mmr', 'uniform', 'pay-as-bid'])('%s: X_s is each order\'s energy, and the reconciliation and every account sum to 0', async (mechanism) => {
+    await settledMarket(`m-${mechanism}`, mechanism);
+    now = DURING;
+    await c.submit(c.na, 'readings', 'SubmitBatch', JSON.stringify([signed(meters.h1, readingOf('meter-h1', START, 30, 1234)), signed(meters.h3, readingOf('meter-h3', START, 77, 0))]));
+    now = AFTER_WINDOW;
+    const { reconciliation } = await c.submit<{ reconciliation: Recon }>(c.na, 'markets', 'Reconcile', `m-${mechanism}`);
+    expect(reconciliation.entries.map((e) => [e.participantId, e.scheduledWh, e.meteredWh, e.imbalanceWh, e.estimated])).toEqual([
+      ['h1', 1000, 1204, 204, false],
+      ['h2', -2000, null, 0, true],
+      ['h3', 0, -77, -77, false],
+    ]);
+    expect(reconciliation.entries.map((e) => e.amount)).toEqual([Math.round((204 * S) / 1000), 0, -Math.round((77 * B) / 1000)]);
+    expect(reconciliation.entries.reduce((sum, e) => sum + e.amount, reconciliation.gridAmount)).toBe(0);
+    // The ledger as a whole still sums to 0: every participant's balance and the grid's.
+    let total = (await c.evaluate<{ balance: number }>(c.na, 'accounts', 'GetGrid', '', '')).balance;
+    for (const id of ['h1', 'h2', 'h3', 'h4']) total += (await c.evaluate<{ balance: number }>(c.na, 'accounts', 'Get', id, '', '')).balance;
+    expect(total).toBe(0);
+  });
+
   it('refuses to reconcile a market that is not settled', async () => {
     await c.submit(c.na, 'markets', 'Create', JSON.stringify({ id: 'm0', deliveryStart: START, gridBuyPrice: B, gridSellPrice: S }));
     now = AFTER_WINDOW;
