@@ -70,12 +70,14 @@ describe('the VPP agents in seed 003\'s cases', () => {
     }
   });
 
-  it('when the NA auctions the lots, then each lot fits every bidder\'s remaining need, bidders would pay the reserve, and a seller never bids on its own lot', () => {
+  it('when the NA auctions the lots, then each lot fits every bidder\'s remaining need, bidders would pay the reserve, two compete whenever two are willing, and a seller never bids on its own lot', () => {
     for (const c of TABLE_3) {
       const m = new Matching(planCase(c, VPP_SEED, VPP_ESS));
       for (let step = m.next(); step; step = m.next()) {
         if (step.kind === 'unsold') continue;
-        expect(step.bidders.length).toBeGreaterThan(0);
+        const willing = m.plan.needs.filter((n) => n.key !== step.seller.key && m.remainingNeed(n.key) > 0 && n.maxPrice >= step.seller.reservePrice);
+        expect(willing.length).toBeGreaterThan(0);
+        expect(step.bidders.length).toBeGreaterThanOrEqual(Math.min(2, willing.length));
         for (const b of step.bidders) {
           expect(m.remainingNeed(b.key)).toBeGreaterThanOrEqual(step.lotWh);
           expect(b.maxPrice).toBeGreaterThanOrEqual(step.seller.reservePrice);

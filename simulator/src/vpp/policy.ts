@@ -127,11 +127,11 @@ export interface UnsoldStep {
 
 /**
  * The NA's sequence of auctions for a case (RS1). In merit order, each seller's
- * remaining energy is auctioned in a lot sized to the largest remaining need among
- * the buyers who would pay its reserve (the agents tell the P2P_ETC their needs, seed
- * 003 §IV), so the buyer with that need can take the whole lot; every such buyer whose
- * need is at least the lot bids its maximum. Each lot sold uses up the seller or the
- * winner, so a case takes at most sellers + buyers auctions.
+ * remaining energy is auctioned in a lot sized to the second-largest remaining need
+ * among the buyers who would pay its reserve (the only one's if there is one; the
+ * agents tell the P2P_ETC their needs, seed 003 §IV), so at least two of them can take
+ * the whole lot and compete; every such buyer whose need is at least the lot bids its
+ * maximum. Each lot sold uses up the seller or shrinks a need, so the loop ends.
  */
 export class Matching {
   private readonly left = new Map<string, number>();
@@ -161,7 +161,9 @@ export class Matching {
         this.seller += 1;
         return { kind: 'unsold', seller: s, wh: left };
       }
-      const lotWh = Math.min(left, Math.max(...willing.map((n) => this.remainingNeed(n.key))));
+      // The second-largest need (or the only one): two bidders compete whenever two are willing.
+      const needs = willing.map((n) => this.remainingNeed(n.key)).sort((a, b) => b - a);
+      const lotWh = Math.min(left, needs[Math.min(1, needs.length - 1)] as number);
       return { kind: 'auction', seller: s, lotWh, bidders: willing.filter((n) => this.remainingNeed(n.key) >= lotWh) };
     }
     return undefined;
