@@ -35,7 +35,7 @@ describe('simulate and report commands', () => {
 
   it('when pointed at a gateway, then it writes CSVs, summary.json, report.md and four SVG charts, with plain progress lines on stderr', async () => {
     const { stdout, stderr } = await simulate('S1', 's1');
-    expect(stdout).toMatch(/lot2 S1: 3 h, 10 homes, wall time [\d.]+ s, P2P [\d.]+ kWh, checks passed/);
+    expect(stdout).toMatch(/lot2 S1: 3 h, 10 homes, wall time [\d.]+ s, P2P [\d.]+ kWh, imbalance \+[\d.]+ \/ −[\d.]+ kWh, checks passed/);
     expect(stderr).toMatch(/lot2 S1: 1\/3 hours/);
     expect(stderr).toMatch(/lot2 S1: 3\/3 hours/);
     const dir = join(out, 's1');
@@ -47,6 +47,10 @@ describe('simulate and report commands', () => {
     expect(summary.config).toMatchObject({ community: 'lot2', scenario: 'S1', hours: 3, fromHour: 10, ledger: 'external' });
     for (const h of JSON.parse(readFileSync(join(ROOT, 'fixtures/community/lot2.json'), 'utf8')).households) expect(report).toContain(h.id);
     expect(report).toContain('Wall time');
+    // By default homes order from a noisy forecast and the meters' readings are reconciled.
+    expect(summary.config).toMatchObject({ forecastError: 'noise', metering: true });
+    expect(summary.imbalance).toMatchObject({ metering: true, marketsReconciled: 3, readings: { submitted: 30, accepted: 30, refused: 0, estimated: 0 } });
+    expect(report).toContain('## Metered delivery and imbalance');
   });
 
   it('when given finished runs, then the report command lays their summaries side by side', async () => {

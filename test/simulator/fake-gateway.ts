@@ -1,13 +1,17 @@
 /**
  * A small in-memory stand-in for the gateway REST API (api.md), enough for the
  * simulator's driving logic: participants and tokens, the market lifecycle, orders
- * with client-order-id idempotency and amendment, the order book, accounts. Clearing
- * uses the chaincode's pure rules. Faults can be injected to prove the simulator's
- * checks and retries react.
+ * with client-order-id idempotency and amendment, the order book, accounts, meters,
+ * signed readings (verified against the registered certificate) and reconciliation.
+ * Clearing and reconciliation use the chaincode's pure rules. Faults can be injected
+ * to prove the simulator's checks and retries react.
  */
+import { createPublicKey, verify } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { clearMarket } from '@ecch/chaincode/domain/clearing';
+import { reconcile } from '@ecch/chaincode/domain/reconciliation';
+import { canonicalReadingJson, type SignedReading } from '@ecch/simulator/meter';
 
 interface FakeOrder {
   id: string;
@@ -31,6 +35,7 @@ interface FakeMarket {
   mechanism: 'sdr';
   orders: FakeOrder[];
   result?: unknown;
+  reconciliation?: { entries: unknown[]; gridAmount: number };
 }
 
 export interface FakeOptions {
@@ -39,6 +44,8 @@ export interface FakeOptions {
   skewBalance?: { participantId: string; micro: number };
   /** Answer the first N order POSTs with 429 before processing them. */
   throttleFirstOrders?: number;
+  /** Answer this meter's readings 201 but keep none of them (the ledger then estimates its Δ). */
+  loseReadingsOf?: string;
 }
 
 export interface FakeGateway {
@@ -46,6 +53,9 @@ export interface FakeGateway {
   adminToken: string;
   calls: { method: string; path: string; status: number }[];
   markets: Map<string, FakeMarket>;
+  meters: Map<string, { meterId: string; participantId: string; certificate: string }>;
+  /** Recorded readings by `meterId|intervalStart`. */
+  readings: Map<string, SignedReading>;
   close(): Promise<void>;
 }
 
@@ -59,6 +69,30 @@ export async function startFakeGateway(opts: FakeOptions = {}): Promise<FakeGate
   let throttle = opts.throttleFirstOrders ?? 0;
   let nextOrder = 1;
   const calls: FakeGateway['calls'] = [];
+  const meters: FakeGateway['meters'] = new Map();
+  const readings: FakeGateway['readings'] = new Map();
+
+  /** One reading as the ledger answers it: 201 new, 200 repeat, a refusal with its code. */
+  const acceptReading = (item: SignedReading): { status: number; code?: string } => {
+    const meter = item?.reading && meters.get(item.reading.meterId);
+    if (!meter) return { status: 404, code: 'NOT_FOUND' };
+    let ok = false;
+    try {
+      ok = verify('sha256', Buffer.from(canonicalReadingJson(item.reading), 'utf8'), createPublicKey(meter.certificate), Buffer.from(item.signature, 'base64'));
+    } catch {
+      ok = false;
+    }
+    if (!ok) return { status: 422, code: 'BAD_SIGNATURE' };
+    // The ledger keeps one live market per interval; runs sharing this fake may repeat a window, so the newest counts.
+    const market = [...markets.values()].reverse().find((mk) => mk.deliveryStart === item.reading.intervalStart && mk.durationMinutes === item.reading.intervalMinutes);
+    if (!market) return { status: 404, code: 'NOT_FOUND' };
+    if (market.status === 'reconciled') return { status: 409, code: 'READING_LATE' };
+    const key = `${item.reading.meterId}|${item.reading.intervalStart}`;
+    const before = readings.get(key);
+    if (before) return canonicalReadingJson(before.reading) === canonicalReadingJson(item.reading) ? { status: 200 } : { status: 409, code: 'READING_CONFLICT' };
+    if (item.reading.meterId !== opts.loseReadingsOf) readings.set(key, item);
+    return { status: 201 };
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -76,8 +110,44 @@ export async function startFakeGateway(opts: FakeOptions = {}): Promise<FakeGate
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     const isAdmin = token === adminToken;
     const who = tokens.get(token);
-    if (!isAdmin && !who) return send(401, 'unknown token');
     let m: RegExpMatchArray | null;
+
+    // Anyone may submit readings: the meter's signature authenticates each one.
+    if (method === 'POST' && path === '/v1/readings') {
+      if (Array.isArray(body?.items)) return send(200, { results: body.items.map((it: SignedReading) => acceptReading(it)) });
+      const r = acceptReading(body);
+      return r.status >= 400 ? send(r.status, r.code) : send(r.status, { reading: body.reading });
+    }
+    if (!isAdmin && !who) return send(401, 'unknown token');
+
+    if (method === 'POST' && path === '/v1/meters') {
+      if (!isAdmin) return send(403, 'NA only');
+      if (meters.has(body.meterId)) return send(409, 'exists');
+      meters.set(body.meterId, { meterId: body.meterId, participantId: body.participantId, certificate: body.certificate });
+      return send(201, { ...body, status: 'active' });
+    }
+    if ((m = path.match(/^\/v1\/markets\/([^/]+)\/reconcile$/)) && method === 'POST') {
+      if (!isAdmin) return send(403, 'NA only');
+      const mk = markets.get(decodeURIComponent(m[1]));
+      if (!mk) return send(404, 'no market');
+      if (mk.status !== 'closed') return send(409, 'INVALID_STATE');
+      const participants = [...meters.values()].map((meter) => {
+        const order = mk.orders.find((o) => o.participantId === meter.participantId && o.status !== 'cancelled');
+        const r = readings.get(`${meter.meterId}|${mk.deliveryStart}`)?.reading;
+        return {
+          participantId: meter.participantId,
+          meterId: meter.meterId,
+          scheduledWh: order ? (order.side === 'sell' ? order.energyWh : -order.energyWh) : 0,
+          meteredWh: r ? r.exportWh - r.importWh : null,
+        };
+      });
+      const rec = reconcile(participants, mk);
+      for (const e of rec.entries) balances.set(e.participantId, (balances.get(e.participantId) ?? 0) + e.amount);
+      grid += rec.gridAmount;
+      mk.status = 'reconciled';
+      mk.reconciliation = { entries: rec.entries, gridAmount: rec.gridAmount };
+      return send(200, { market: { ...mk, orders: undefined, result: undefined, reconciliation: undefined }, reconciliation: mk.reconciliation });
+    }
 
     if (method === 'POST' && path === '/v1/participants') {
       if (!isAdmin) return send(403, 'NA only');
@@ -192,6 +262,8 @@ export async function startFakeGateway(opts: FakeOptions = {}): Promise<FakeGate
     adminToken,
     calls,
     markets,
+    meters,
+    readings,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }

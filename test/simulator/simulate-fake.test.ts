@@ -77,6 +77,9 @@ describe('simulation driver on a fake gateway (10 homes × 3 hours)', () => {
       amountMismatches: 0,
       balanceMismatches: 0,
       moneyNotConserved: 0,
+      readingsRefused: 0,
+      imbalanceMismatches: 0,
+      imbalanceNotConserved: 0,
     });
     expect(s.energyWh.p2pTraded).toBeGreaterThan(0);
     for (const h of metrics.homes) expect(h.ledgerBalance).toBe(h.computedAmount);

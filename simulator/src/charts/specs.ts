@@ -125,7 +125,8 @@ export function billsSpec(m: ChartData, title: string): Spec {
   if (m.homes.length <= 30) {
     const values = m.homes.flatMap((h) => [
       { home: h.participantId, case: 'grid only', qar: h.baselineAmount / 1e6 },
-      { home: h.participantId, case: 'P2P', qar: h.p2pAmount / 1e6 },
+      // Imbalance included (absent from runs made before metering).
+      { home: h.participantId, case: 'P2P', qar: (h.p2pAmount + (h.imbalanceAmount ?? 0)) / 1e6 },
     ]);
     return {
       ...base,

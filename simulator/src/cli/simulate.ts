@@ -21,6 +21,7 @@ import { writeRun } from '../report/write';
 import { loadCommunity } from '../sim/community';
 import { RunRecord } from '../sim/record';
 import { runSimulation } from '../sim/run';
+import { FORECAST_ERROR_MODELS, ForecastErrorModel } from '../sim/forecast';
 import { scenarioById } from '../sim/scenario';
 import { createProgress } from './progress';
 
@@ -42,6 +43,9 @@ interface Opts {
   idPrefix?: string;
   charts: boolean;
   compare?: string[];
+  forecastError: ForecastErrorModel;
+  metering: 'on' | 'off';
+  readingBatch: number;
 }
 
 const int = (v: string) => {
@@ -67,6 +71,13 @@ const program = new Command('simulate')
   .option('--seed <n>', 'fixture seed for demand noise', int, ECCH_SEED)
   .option('--concurrency <n>', 'HTTP requests in flight', int, 8)
   .option('--id-prefix <prefix>', 'prefix for participant and market ids (default: none on a fresh ledger, random on --gateway-url)')
+  .addOption(
+    new Option('--forecast-error <model>', 'orders from a forecast: noise (seeded PV and demand error, sim/forecast.ts) or none (orders match delivery)')
+      .choices([...FORECAST_ERROR_MODELS])
+      .default('noise'),
+  )
+  .addOption(new Option('--metering <on|off>', 'register meters, submit signed readings and reconcile every market').choices(['on', 'off']).default('on'))
+  .option('--reading-batch <n>', 'readings per POST /v1/readings batch', int, 100)
   .option('--no-charts', 'skip the SVG charts')
   .option('--compare <dirs...>', 'write a side-by-side report of finished runs (into --out, or print it)')
   .parse();
@@ -121,6 +132,9 @@ async function main(o: Opts): Promise<number> {
       ledger: gateway ? o.ledger : 'external',
       idPrefix: o.idPrefix ?? (gateway ? '' : `r${randomUUID().slice(0, 8)}-`),
       concurrency: o.concurrency,
+      forecastError: o.forecastError,
+      metering: o.metering === 'on',
+      readingBatch: o.readingBatch,
       onStage: (t) => progress.stage(t),
       onHour: (done, total, h) =>
         progress.tick(done, total, `${h.deliveryStart} traded ${(h.result.internalWh / 1000).toFixed(1)} kWh at ${(h.result.sellPrice / 1e6).toFixed(4)} QAR/kWh`),
@@ -134,7 +148,8 @@ async function main(o: Opts): Promise<number> {
   const ok = checksPassed(summary.checks);
   process.stdout.write(
     `${label}: ${o.hours} h, ${community.households.length} homes, wall time ${(run.timing.wallMs / 1000).toFixed(1)} s, ` +
-      `P2P ${(summary.energyWh.p2pTraded / 1000).toFixed(1)} kWh, checks ${ok ? 'passed' : 'FAILED'} → ${out}\n`,
+      `P2P ${(summary.energyWh.p2pTraded / 1000).toFixed(1)} kWh, ` +
+      `imbalance +${(summary.imbalance.overWh / 1000).toFixed(1)} / −${(summary.imbalance.underWh / 1000).toFixed(1)} kWh, checks ${ok ? 'passed' : 'FAILED'} → ${out}\n`,
   );
   return ok ? 0 : 2;
 }

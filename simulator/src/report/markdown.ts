@@ -63,7 +63,7 @@ export function renderReport(s: Summary, m: Metrics): string {
     table(
       ['', 'QAR'],
       [
-        ['community balance with P2P (negative = pays)', qar(mm.community)],
+        ['community balance with P2P, imbalance included (negative = pays)', qar(mm.community)],
         ['community balance trading only with the grid', qar(mm.baseline)],
         ['kept in the community by P2P', qar(mm.gain)],
         ['grid account on the ledger', mm.gridBalance === null ? 'n/a' : qar(mm.gridBalance)],
@@ -74,6 +74,7 @@ export function renderReport(s: Summary, m: Metrics): string {
   out.push('');
   out.push(`${mm.homesBetterOff} homes better off, ${mm.homesWorseOff} worse off, ${mm.homesUnchanged} unchanged (no order, or nothing traded inside).`);
   out.push('');
+  out.push(...imbalanceSection(s));
   out.push('## Checks');
   out.push('');
   out.push(checksPassed(s.checks) ? 'All checks passed:' : '**Some checks failed:**');
@@ -82,7 +83,8 @@ export function renderReport(s: Summary, m: Metrics): string {
   out.push('');
   out.push(
     'Energy balance (generation + import = demand + export + ΔSoC + loss) per home and hour; battery within [0, capacity] and 2.5 kWh per hour; ' +
-      'allocations equal the orders; Σ internal sold = Σ internal bought; every published amount and every ledger balance equals the simulator’s own market-rules §7 computation from the published result; money conserved with the grid account.',
+      'allocations equal the orders; Σ internal sold = Σ internal bought; every published amount and every ledger balance equals the simulator’s own market-rules §7 computation from the published result; money conserved with the grid account; ' +
+      'with metering, no reading refused, every reconciliation entry equals the simulator’s own X_s, X_m, Δ and mechanisms.md §7 amount, and every reconciliation sums to 0 with the grid.',
   );
   out.push('');
   out.push('## Charts');
@@ -94,11 +96,11 @@ export function renderReport(s: Summary, m: Metrics): string {
   out.push('');
   out.push('## Every household: P2P vs grid only');
   out.push('');
-  out.push('Balance change over the run in QAR (negative = pays); gain = P2P − grid only.');
+  out.push('Balance change over the run in QAR (negative = pays); P2P = the markets’ settlements, imbalance = the reconciliations (over / under in kWh); gain = P2P + imbalance − grid only.');
   out.push('');
   out.push(
     table(
-      ['home', 'type', 'PV kWp', 'battery kWh', 'demand kWh', 'PV kWh', 'sold P2P kWh', 'bought P2P kWh', 'grid only QAR', 'P2P QAR', 'gain QAR', 'ledger balance QAR'],
+      ['home', 'type', 'PV kWp', 'battery kWh', 'demand kWh', 'PV kWh', 'sold P2P kWh', 'bought P2P kWh', 'imbalance over / under kWh', 'grid only QAR', 'P2P QAR', 'imbalance QAR', 'gain QAR', 'ledger balance QAR'],
       m.homes.map((h) => [
         h.participantId,
         h.dwelling,
@@ -108,8 +110,10 @@ export function renderReport(s: Summary, m: Metrics): string {
         kwh(h.generationWh),
         kwh(h.soldInternalWh),
         kwh(h.boughtInternalWh),
+        `${kwh(h.imbalanceOverWh)} / ${kwh(h.imbalanceUnderWh)}`,
         qar(h.baselineAmount),
         qar(h.p2pAmount),
+        qar(h.imbalanceAmount),
         qar(h.gainAmount),
         h.ledgerBalance === null ? 'n/a' : qar(h.ledgerBalance),
       ]),
@@ -118,4 +122,43 @@ export function renderReport(s: Summary, m: Metrics): string {
   );
   out.push('');
   return out.join('\n');
+}
+
+const FORECAST_TEXT: Record<string, string> = {
+  none: 'Orders were placed from the actual profile (forecast error `none`), so they match delivery.',
+  noise:
+    'Homes ordered from a forecast (`noise`: PV × (1 + e_sky + e_home), e_sky ~ U(±15 %) per hour for the whole community, e_home ~ U(±5 %); demand × (1 + e), e ~ U(±20 %) per home and hour) and delivered the actual profile.',
+};
+
+/** Orders against delivery: volumes, what they cost and who paid, per mechanisms.md §7. */
+function imbalanceSection(s: Summary): string[] {
+  const i = s.imbalance;
+  const out = ['## Metered delivery and imbalance', ''];
+  const r = i.readings;
+  out.push(
+    `${FORECAST_TEXT[i.forecastError] ?? `Forecast error \`${i.forecastError}\`.`} ` +
+      (i.metering
+        ? `Every home's meter signed its reading of every hour (ECDSA P-256); ${r.submitted} readings submitted in batches, ${r.accepted} accepted, ${r.refused} refused, ${r.estimated} estimated; ${i.marketsReconciled} markets reconciled by the NA.`
+        : 'Metering off: the volumes below are the simulator’s own; nothing was settled for them.'),
+  );
+  out.push('');
+  const money = (micro: number) => (i.metering ? qar(micro) : 'n/a');
+  out.push(
+    table(
+      ['', 'kWh', 'QAR'],
+      [
+        ['energy ordered (sells + buys)', kwh(i.orderedWh), ''],
+        ['over: Δ > 0, more exported or less used than scheduled (credited at S)', kwh(i.overWh), money(i.creditedMicro)],
+        ['under: Δ < 0, less exported or more used than scheduled (charged at B)', kwh(i.underWh), i.metering ? qar(-i.chargedMicro) : 'n/a'],
+        ['net to the homes', kwh(i.overWh - i.underWh), money(i.netMicro)],
+        ['the grid’s balancing amount', '', money(i.gridMicro)],
+      ],
+      ['l', 'r', 'r'],
+    ),
+  );
+  out.push('');
+  const volume = i.orderedWh ? pct((i.overWh + i.underWh) / i.orderedWh) : 'n/a';
+  out.push(`Δ ≠ 0 in ${i.homeHoursWithImbalance} of ${i.homeHours} home-hours; |Δ| in all is ${kwh(i.overWh + i.underWh)} kWh, ${volume} of the energy ordered.`);
+  out.push('');
+  return out;
 }

@@ -1,10 +1,13 @@
 /**
  * Everything the report, CSV and charts show, derived from a run record (pure).
  * "Baseline" is the same homes, PV and batteries trading only with the grid: the
- * net position of each home imported at B or exported at S.
+ * net position of each home imported at B or exported at S. Positions are what
+ * actually happened (the meters); orders came from the forecast, and the difference
+ * Δ = X_m − X_s is each home's imbalance, settled by the ledger's reconciliation.
  */
+import { meteredWh, scheduledWh } from '../sim/delivery';
 import { RunRecord } from '../sim/record';
-import { gridOnlyAmount, settleAllocation } from './settlement';
+import { gridOnlyAmount, imbalanceAmount, settleAllocation } from './settlement';
 
 export interface HourRow {
   index: number;
@@ -25,17 +28,32 @@ export interface HourRow {
   sellers: number;
   buyers: number;
   amended: number;
+  /** Σ actual export / import at the meters (what grid-only trading would bill). */
   offeredWh: number;
   bidWh: number;
+  /** Σ energy of the sell / buy orders (from the forecast). */
+  orderedSellWh: number;
+  orderedBuyWh: number;
   sdr: number | null;
   sellPrice: number;
   buyPrice: number;
   internalWh: number;
+  /** With the grid: the market's grid volumes plus the imbalances (Δ < 0 imported, Δ > 0 exported). */
   gridImportWh: number;
   gridExportWh: number;
+  /** Σ Δ > 0 (delivered more, or used less, than scheduled) and Σ −Δ for Δ < 0. */
+  imbalanceOverWh: number;
+  imbalanceUnderWh: number;
+  /** Imbalance money from the reconciliation (µ): credited to homes, charged to homes (> 0), the grid's balancing amount. */
+  imbalanceCredited: number;
+  imbalanceCharged: number;
+  imbalanceGridAmount: number;
+  /** Readings the ledger estimated (missing) and readings it refused this hour. */
+  estimatedReadings: number;
+  refusedReadings: number;
   rejectedSells: number;
   rejectedBuys: number;
-  /** Community money flow this hour (µ, negative = pays), with P2P and grid-only. */
+  /** Community money flow this hour (µ, negative = pays), with P2P (imbalance included) and grid-only. */
   communityAmount: number;
   baselineAmount: number;
 }
@@ -57,12 +75,16 @@ export interface HomeRow {
   socEndWh: number;
   /** Σ allocation amounts the ledger published (µ). */
   p2pAmount: number;
+  imbalanceOverWh: number;
+  imbalanceUnderWh: number;
+  /** Σ imbalance amounts of the reconciliations (µ). */
+  imbalanceAmount: number;
   /** Σ §7 amounts the simulator computed from the published results (µ). */
   computedAmount: number;
   /** Balance read from the ledger account (µ). */
   ledgerBalance: number | null;
   baselineAmount: number;
-  /** p2pAmount − baselineAmount: > 0 means the home is better off trading P2P. */
+  /** p2pAmount + imbalanceAmount − baselineAmount: > 0 means the home is better off trading P2P. */
   gainAmount: number;
 }
 
@@ -81,6 +103,16 @@ export interface Checks {
   balanceMismatches: number;
   /** Σ of all accounts' changes per market, grid included (must be 0). */
   moneyNotConserved: number;
+  /** Readings the ledger refused (any status ≥ 400 in a batch's results). */
+  readingsRefused: number;
+  /**
+   * Reconciliation entries that differ from the simulator's own: X_s from the order,
+   * X_m = export − import at the meter, Δ = X_m − X_s and its §7 amount; a metered home
+   * missing from the reconciliation or estimated although its reading was sent.
+   */
+  imbalanceMismatches: number;
+  /** Reconciliations whose entries and grid amount do not sum to 0. */
+  imbalanceNotConserved: number;
 }
 
 export interface Metrics {
@@ -111,6 +143,9 @@ export function computeMetrics(run: RunRecord): Metrics {
         batteryLossWh: 0,
         socEndWh: 0,
         p2pAmount: 0,
+        imbalanceOverWh: 0,
+        imbalanceUnderWh: 0,
+        imbalanceAmount: 0,
         computedAmount: 0,
         ledgerBalance: run.ledger.balances[h.id] ?? null,
         baselineAmount: 0,
@@ -119,6 +154,7 @@ export function computeMetrics(run: RunRecord): Metrics {
     ]),
   );
   const capacity = new Map(run.homes.map((h) => [h.id, h.scenarioBatteryWh]));
+  const homeById = new Map(run.homes.map((h) => [h.id, h]));
   const checks: Checks = {
     energyBalanceViolations: 0,
     batteryLimitViolations: 0,
@@ -127,6 +163,9 @@ export function computeMetrics(run: RunRecord): Metrics {
     amountMismatches: 0,
     balanceMismatches: 0,
     moneyNotConserved: 0,
+    readingsRefused: 0,
+    imbalanceMismatches: 0,
+    imbalanceNotConserved: 0,
   };
   const hours: HourRow[] = run.hours.map((hr) => {
     const t = hr.tariff;
@@ -151,12 +190,21 @@ export function computeMetrics(run: RunRecord): Metrics {
       amended: 0,
       offeredWh: 0,
       bidWh: 0,
+      orderedSellWh: 0,
+      orderedBuyWh: 0,
       sdr: r.sdr.demandWh > 0 ? r.sdr.supplyWh / r.sdr.demandWh : null,
       sellPrice: r.sellPrice,
       buyPrice: r.buyPrice,
       internalWh: r.internalWh,
       gridImportWh: r.gridImportWh,
       gridExportWh: r.gridExportWh,
+      imbalanceOverWh: 0,
+      imbalanceUnderWh: 0,
+      imbalanceCredited: 0,
+      imbalanceCharged: 0,
+      imbalanceGridAmount: hr.reconciliation?.gridAmount ?? 0,
+      estimatedReadings: 0,
+      refusedReadings: Object.values(hr.readings?.refused ?? {}).reduce((a, n) => a + n, 0),
       rejectedSells: r.allocations.filter((a) => a.side === 'sell' && a.status === 'rejected').length,
       rejectedBuys: r.allocations.filter((a) => a.side === 'buy' && a.status === 'rejected').length,
       communityAmount: 0,
@@ -165,6 +213,11 @@ export function computeMetrics(run: RunRecord): Metrics {
     let soldInternal = 0;
     let boughtInternal = 0;
     let marketSum = 0;
+    checks.readingsRefused += row.refusedReadings;
+    const reconciled = new Map((hr.reconciliation?.entries ?? []).map((e) => [e.participantId, e]));
+    if (hr.reconciliation) {
+      if (hr.reconciliation.entries.reduce((a, e) => a + e.amount, 0) + hr.reconciliation.gridAmount !== 0) checks.imbalanceNotConserved++;
+    }
     for (const hh of hr.homes) {
       const p = hh.position;
       const b = p.battery;
@@ -190,9 +243,38 @@ export function computeMetrics(run: RunRecord): Metrics {
       home.batteryLossWh += b.lossWh;
       home.socEndWh = b.socAfterWh;
       home.baselineAmount += baseline;
+      // Δ as the simulator sees it; settled (with money) only when the ledger reconciled the market.
+      const xs = scheduledWh(hh);
+      const xm = meteredWh(p);
+      const delta = xm - xs;
+      if (delta > 0) {
+        row.imbalanceOverWh += delta;
+        home.imbalanceOverWh += delta;
+      } else {
+        row.imbalanceUnderWh -= delta;
+        home.imbalanceUnderWh -= delta;
+      }
+      if (hr.reconciliation) {
+        const e = reconciled.get(homeById.get(hh.id)!.participantId);
+        const expected = imbalanceAmount(delta, t);
+        if (!e || e.estimated || e.scheduledWh !== xs || e.meteredWh !== xm || e.imbalanceWh !== delta || e.amount !== expected) checks.imbalanceMismatches++;
+        if (e) {
+          if (e.estimated) row.estimatedReadings++;
+          if (e.amount > 0) row.imbalanceCredited += e.amount;
+          else row.imbalanceCharged -= e.amount;
+          row.communityAmount += e.amount;
+          home.imbalanceAmount += e.amount;
+          home.computedAmount += expected;
+        }
+      }
       if (!hh.intent) continue;
-      if (hh.intent.side === 'sell') row.sellers++;
-      else row.buyers++;
+      if (hh.intent.side === 'sell') {
+        row.sellers++;
+        row.orderedSellWh += hh.intent.energyWh;
+      } else {
+        row.buyers++;
+        row.orderedBuyWh += hh.intent.energyWh;
+      }
       if (hh.amendedLimit !== undefined) row.amended++;
       const a = hh.allocation;
       if (!a || a.energyWh !== hh.intent.energyWh || a.internalWh + a.gridWh !== a.energyWh || a.side !== hh.intent.side) {
@@ -217,10 +299,13 @@ export function computeMetrics(run: RunRecord): Metrics {
     }
     if (soldInternal !== boughtInternal || soldInternal !== r.internalWh) checks.internalImbalances++;
     if (marketSum + r.gridAmount !== 0) checks.moneyNotConserved++;
+    // With the grid: what the market scheduled plus what the imbalances made up.
+    row.gridImportWh += row.imbalanceUnderWh;
+    row.gridExportWh += row.imbalanceOverWh;
     return row;
   });
   for (const h of homes.values()) {
-    h.gainAmount = h.p2pAmount - h.baselineAmount;
+    h.gainAmount = h.p2pAmount + h.imbalanceAmount - h.baselineAmount;
     if (h.ledgerBalance !== null && h.ledgerBalance !== h.computedAmount) checks.balanceMismatches++;
     if (h.ledgerBalance === null) checks.balanceMismatches++;
   }

@@ -34,3 +34,13 @@ export function settleResult(r: MarketResult, t: Tariffs): Map<string, number> {
 export function gridOnlyAmount(importWh: number, exportWh: number, t: Tariffs): number {
   return energyValue(exportWh, t.gridSellPrice) - energyValue(importWh, t.gridBuyPrice);
 }
+
+/**
+ * mechanisms.md §7: an imbalance Δ = X_m − X_s (Wh) is credited round(Δ·S/1000) when
+ * Δ > 0 and charged round(−Δ·B/1000) when Δ < 0 (the home's balance change, µ).
+ */
+export function imbalanceAmount(deltaWh: number, t: Tariffs): number {
+  if (deltaWh > 0) return energyValue(deltaWh, t.gridSellPrice);
+  if (deltaWh < 0) return -energyValue(-deltaWh, t.gridBuyPrice);
+  return 0;
+}

@@ -1,4 +1,5 @@
 /** summary.json: the run's headline figures, in integer Wh and µ plus derived ratios. */
+import { meteredWh, scheduledWh } from '../sim/delivery';
 import { RunRecord } from '../sim/record';
 import { round } from '../util/stable-json';
 import { Checks, Metrics } from './metrics';
@@ -51,6 +52,30 @@ export interface Summary {
     homesUnchanged: number;
     gridBalance: number | null;
   };
+  /**
+   * Orders (from the forecast) against delivery (the meters): Δ = X_m − X_s per home and
+   * hour. Volumes are the simulator's own; money is the ledger's reconciliations (0 when
+   * metering is off: the imbalance then goes unsettled).
+   */
+  imbalance: {
+    forecastError: string;
+    metering: boolean;
+    /** Σ energy of the orders, sells and buys. */
+    orderedWh: number;
+    /** Σ Δ > 0 (delivered more or used less than scheduled), Σ −Δ for Δ < 0. */
+    overWh: number;
+    underWh: number;
+    homeHours: number;
+    homeHoursWithImbalance: number;
+    /** µ credited to homes for Δ > 0 at S, charged to homes (> 0) for Δ < 0 at B, their net (homes' side). */
+    creditedMicro: number;
+    chargedMicro: number;
+    netMicro: number;
+    /** The grid's balancing amount over all reconciliations (= −netMicro). */
+    gridMicro: number;
+    marketsReconciled: number;
+    readings: { submitted: number; accepted: number; refused: number; estimated: number };
+  };
   checks: Checks;
 }
 
@@ -66,7 +91,10 @@ export function summarize(run: RunRecord, m: Metrics): Summary {
   const gridImport = sum(h, (x) => x.gridImportWh);
   const gridExport = sum(h, (x) => x.gridExportWh);
   const priced = h.filter((x) => x.internalWh > 0);
-  const community = sum(m.homes, (x) => x.p2pAmount);
+  const community = sum(m.homes, (x) => x.p2pAmount + x.imbalanceAmount);
+  const credited = sum(h, (x) => x.imbalanceCredited);
+  const charged = sum(h, (x) => x.imbalanceCharged);
+  const readings = run.hours.map((x) => x.readings).filter((x) => x !== undefined);
   const baseline = sum(m.homes, (x) => x.baselineAmount);
   return {
     config: run.config,
@@ -113,6 +141,26 @@ export function summarize(run: RunRecord, m: Metrics): Summary {
       homesWorseOff: m.homes.filter((x) => x.gainAmount < 0).length,
       homesUnchanged: m.homes.filter((x) => x.gainAmount === 0).length,
       gridBalance: run.ledger.gridBalance,
+    },
+    imbalance: {
+      forecastError: run.config.forecastError ?? 'none',
+      metering: run.config.metering ?? false,
+      orderedWh: sum(h, (x) => x.orderedSellWh + x.orderedBuyWh),
+      overWh: sum(h, (x) => x.imbalanceOverWh),
+      underWh: sum(h, (x) => x.imbalanceUnderWh),
+      homeHours: sum(run.hours, (x) => x.homes.length),
+      homeHoursWithImbalance: sum(run.hours, (x) => x.homes.filter((hh) => meteredWh(hh.position) !== scheduledWh(hh)).length),
+      creditedMicro: credited,
+      chargedMicro: charged,
+      netMicro: credited - charged,
+      gridMicro: sum(h, (x) => x.imbalanceGridAmount),
+      marketsReconciled: run.hours.filter((x) => x.reconciliation).length,
+      readings: {
+        submitted: sum(readings, (x) => x.submitted),
+        accepted: sum(readings, (x) => x.created + x.repeated),
+        refused: sum(h, (x) => x.refusedReadings),
+        estimated: sum(h, (x) => x.estimatedReadings),
+      },
     },
     checks: m.checks,
   };

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { billsSpec, ChartData, energySpec, flowsSpec, pricesSpec } from '../charts/specs';
 import { renderSvg } from '../charts/render';
+import { meteredWh, scheduledWh } from '../sim/delivery';
 import { RunRecord } from '../sim/record';
 import { stableJson } from '../util/stable-json';
 import { toCsv } from './csv';
@@ -11,8 +12,10 @@ import { computeMetrics, Metrics } from './metrics';
 import { summarize, Summary } from './summary';
 
 function homeHourRows(run: RunRecord) {
-  return run.hours.flatMap((h) =>
-    h.homes.map((x) => ({
+  const participant = new Map(run.homes.map((h) => [h.id, h.participantId]));
+  return run.hours.flatMap((h) => {
+    const reconciled = new Map((h.reconciliation?.entries ?? []).map((e) => [e.participantId, e]));
+    return h.homes.map((x) => ({
       hour: h.index,
       deliveryStart: h.deliveryStart,
       home: x.id,
@@ -30,8 +33,15 @@ function homeHourRows(run: RunRecord) {
       internalWh: x.allocation?.internalWh ?? 0,
       gridWh: x.allocation?.gridWh ?? 0,
       amount: x.allocation?.amount ?? 0,
-    })),
-  );
+      forecastGenerationWh: (x.forecast ?? x.position).generationWh,
+      forecastDemandWh: (x.forecast ?? x.position).demandWh,
+      meterExportWh: x.position.exportWh,
+      meterImportWh: x.position.importWh,
+      scheduledWh: scheduledWh(x),
+      imbalanceWh: meteredWh(x.position) - scheduledWh(x),
+      imbalanceAmount: reconciled.get(participant.get(x.id)!)?.amount ?? '',
+    }));
+  });
 }
 
 export async function writeRun(dir: string, run: RunRecord, opts: { charts?: boolean } = {}): Promise<{ summary: Summary; metrics: Metrics }> {

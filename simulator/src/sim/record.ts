@@ -3,7 +3,8 @@ import { OrderIntent, PredictedPrices, StrategyName } from '../agent/strategy';
 import { Position } from '../agent/position';
 import { Household } from '../fixtures/household';
 import { Tariff, TariffKind } from '../fixtures/tariffs';
-import { Allocation, MarketResult } from '../gateway/types';
+import { Allocation, MarketResult, Reconciliation } from '../gateway/types';
+import { ForecastErrorModel } from './forecast';
 import { ScenarioId } from './scenario';
 
 export interface RunConfig {
@@ -18,6 +19,10 @@ export interface RunConfig {
   margin: number;
   seed: number;
   ledger: 'embedded' | 'fabric' | 'external';
+  /** How the orders' forecast differs from delivery (absent in runs made before metering: none). */
+  forecastError?: ForecastErrorModel;
+  /** Meters registered, readings submitted and markets reconciled (absent before metering: off). */
+  metering?: boolean;
 }
 
 export interface HomeSetup extends Household {
@@ -29,7 +34,11 @@ export interface HomeSetup extends Household {
 
 export interface HomeHour {
   id: string;
+  /** What happened: the actual PV and demand behind the meter (delivery, the reading). */
   position: Position;
+  /** What the home expected when it ordered (same SoC at the start); absent when the forecast is exact. */
+  forecast?: Position;
+  /** The order, from the forecast. */
   intent: OrderIntent | null;
   orderId?: string;
   /** Limit after the order-book amendment, when the home amended. */
@@ -47,6 +56,19 @@ export interface HourRecord {
   predicted?: PredictedPrices;
   homes: HomeHour[];
   result: MarketResult;
+  /** With metering: how the hour's readings were answered, and the market's reconciliation. */
+  readings?: ReadingTally;
+  reconciliation?: Reconciliation;
+}
+
+export interface ReadingTally {
+  submitted: number;
+  batches: number;
+  /** 201: new; 200: the same reading again. */
+  created: number;
+  repeated: number;
+  /** Refusals by code (BAD_SIGNATURE, READING_CONFLICT, READING_LATE, …). */
+  refused: Record<string, number>;
 }
 
 export interface RunRecord {

@@ -4,7 +4,11 @@
  * creates and opens the market with that hour's tariffs, every home with a surplus
  * or a deficit places one order (with a client order id, so retries are safe),
  * cautious homes may amend after reading the order book, and the NA closes
- * (clearing + settlement on the ledger). Balances are read back at the end.
+ * (clearing + settlement on the ledger). Homes order from a forecast (forecast.ts)
+ * and deliver the actual profile; with metering, each home's meter is registered at
+ * the start, and after each market settles every home's signed reading of the hour is
+ * submitted in batches (a head-end) and the NA reconciles the market (mechanisms.md §7).
+ * Balances are read back at the end.
  */
 import { netPosition } from '../agent/position';
 import { predictPrices } from '../agent/predict';
@@ -14,6 +18,8 @@ import { hourSlots } from '../fixtures/series';
 import { tariffAt, TariffKind } from '../fixtures/tariffs';
 import { GatewayApi } from '../gateway/api';
 import { mapPool } from '../util/pool';
+import { ForecastErrorModel, forecastInputs } from './forecast';
+import { MeterBank, submitReadings } from './metering';
 import { planInputs } from './plan';
 import { HomeHour, HomeSetup, HourRecord, RunRecord } from './record';
 import { Scenario } from './scenario';
@@ -33,6 +39,12 @@ export interface RunOptions {
   idPrefix: string;
   /** Requests in flight at once. */
   concurrency: number;
+  /** The orders' forecast error (default none: orders match delivery). */
+  forecastError?: ForecastErrorModel;
+  /** Register meters, submit readings and reconcile every market (default off). */
+  metering?: boolean;
+  /** Readings per POST /v1/readings batch (default 100). */
+  readingBatch?: number;
   onHour?: (done: number, total: number, hour: HourRecord) => void;
   onStage?: (stage: string) => void;
 }
@@ -52,6 +64,9 @@ export async function runSimulation(api: GatewayApi, adminToken: string, o: RunO
   };
   const slots = hourSlots(o.date, o.hours, o.fromHour ?? 0);
   const inputs = planInputs(o.community, o.scenario, slots, o.seed);
+  const forecastError = o.forecastError ?? 'none';
+  const forecasts = forecastInputs(inputs, slots, o.seed, forecastError);
+  const metering = o.metering ?? false;
   const homes: HomeSetup[] = o.community.households.map((h) => ({
     ...h,
     participantId: `${o.idPrefix}${h.id}`,
@@ -75,6 +90,13 @@ export async function runSimulation(api: GatewayApi, adminToken: string, o: RunO
     tokens.set(h.id, r.token);
   });
 
+  let bank: MeterBank | undefined;
+  if (metering) {
+    o.onStage?.(`registering ${homes.length} meters`);
+    bank = await MeterBank.create(homes);
+    await bank.register(api, adminToken, homes, o.concurrency, count);
+  }
+
   const soc = new Map(homes.map((h) => [h.id, 0]));
   const hours: HourRecord[] = [];
   for (const slot of slots) {
@@ -85,6 +107,9 @@ export async function runSimulation(api: GatewayApi, adminToken: string, o: RunO
         id,
         deliveryStart: slot.deliveryStart,
         durationMinutes: 60,
+        // The simulated window lies in the ledger clock's past, so readings are accepted and
+        // reconciliation is allowed as soon as the market settles; no wait is needed.
+        ...(metering ? { readingWindowMinutes: 0 } : {}),
         gridBuyPrice: tariff.gridBuyPrice,
         gridSellPrice: tariff.gridSellPrice,
       }),
@@ -92,9 +117,13 @@ export async function runSimulation(api: GatewayApi, adminToken: string, o: RunO
     await count(api.openMarket(adminToken, id));
 
     const rows: HomeHour[] = homes.map((h) => {
-      const position = netPosition(inputs.get(h.id)![slot.index], o.scenario.battery(h), soc.get(h.id)!);
+      // The order comes from the forecast, the battery and the meter follow what actually happens.
+      const battery = o.scenario.battery(h);
+      const socWh = soc.get(h.id)!;
+      const position = netPosition(inputs.get(h.id)![slot.index], battery, socWh);
+      const forecast = forecastError === 'none' ? position : netPosition(forecasts.get(h.id)![slot.index], battery, socWh);
       soc.set(h.id, position.battery.socAfterWh);
-      return { id: h.id, position, intent: orderFor(position, tariff, o.strategy) };
+      return { id: h.id, position, ...(forecastError === 'none' ? {} : { forecast }), intent: orderFor(forecast, tariff, o.strategy) };
     });
     const ordering = rows.filter((r) => r.intent);
     await mapPool(ordering, o.concurrency, async (r) => {
@@ -119,6 +148,13 @@ export async function runSimulation(api: GatewayApi, adminToken: string, o: RunO
     const { result } = await count(api.closeMarket(adminToken, id));
     const byOrder = new Map(result.allocations.map((a) => [a.orderId, a]));
     for (const r of ordering) r.allocation = byOrder.get(r.orderId!);
+
+    let metered: Pick<HourRecord, 'readings' | 'reconciliation'> = {};
+    if (bank) {
+      const readings = await submitReadings(api, bank.sign(slot, rows), o.readingBatch ?? 100, o.concurrency, count);
+      const { reconciliation } = await count(api.reconcileMarket(adminToken, id));
+      metered = { readings, reconciliation };
+    }
     const hour: HourRecord = {
       index: slot.index,
       deliveryStart: slot.deliveryStart,
@@ -129,6 +165,7 @@ export async function runSimulation(api: GatewayApi, adminToken: string, o: RunO
       predicted,
       homes: rows,
       result,
+      ...metered,
     };
     hours.push(hour);
     o.onHour?.(hours.length, slots.length, hour);
@@ -159,6 +196,8 @@ export async function runSimulation(api: GatewayApi, adminToken: string, o: RunO
       margin: o.strategy.margin,
       seed: o.seed,
       ledger: o.ledger,
+      forecastError,
+      metering,
     },
     homes,
     hours,
