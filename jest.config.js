@@ -27,6 +27,7 @@ module.exports = {
     base('chaincode'),
     base('gateway'),
     base('simulator'),
+    base('console', { globalSetup: '<rootDir>/test/console/global-setup.ts' }),
     base('network', {
       globalSetup: '<rootDir>/test/network/global-setup.ts',
       globalTeardown: '<rootDir>/test/network/global-teardown.ts',

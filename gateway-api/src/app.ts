@@ -15,6 +15,7 @@ import helmet from './plugins/external/helmet';
 import rateLimit from './plugins/external/rate-limit';
 import swagger from './plugins/external/swagger';
 import authPlugin from './plugins/app/auth';
+import consolePlugin from './plugins/app/console';
 import errorHandler, { clientErrorHandler, frameworkErrors } from './plugins/app/error-handler';
 import gatewayPlugin from './plugins/app/gateway';
 import routeResponses from './plugins/app/route-responses';
@@ -94,6 +95,7 @@ export async function createApp(config: GatewayConfig, hooks: AppHooks = {}): Pr
     await app.register(ssePlugin, { heartbeatMs: config.sseHeartbeatMs });
 
     await app.register(healthRoutes);
+    await app.register(consolePlugin);
     await app.register(v1Routes, { prefix: '/v1' });
 
     const follower = await followParticipantStatus(context, app.log);
