@@ -18,6 +18,7 @@ bash scripts/lib/ensure-deps.sh
 step "lint and type-check the scripts outside the workspaces; markdown links stay inside the repository"
 npx eslint .
 npx tsc -p bench/tsconfig.json
+npx tsc -p console/tsconfig.json
 node scripts/check-links.mjs
 
 step "Fabric binaries (go build at the pinned commit; cached after the first run)"
@@ -28,7 +29,10 @@ if [[ -x network/scripts/validate-compose.sh ]]; then
   bash network/scripts/validate-compose.sh
 fi
 
-step "jest: all projects (chaincode, gateway, simulator, network)"
+step "Debian's chromium for the console's browser tests (test/console)"
+bash scripts/lib/ensure-chromium.sh
+
+step "jest: all projects (chaincode, gateway, simulator, console, network)"
 mkdir -p .cache
 results=.cache/jest-results.json
 rm -f "$results"

@@ -104,12 +104,13 @@ export function BalanceChart({ points }: { points: { at: string; balance: number
   points.forEach((p, i) => {
     d += ` H ${x(i + 1)} V ${y(p.balance)}`;
   });
+  d += ` H ${W - pad}`;
   const last = points[points.length - 1]!;
   return html`<figure class="chart">
     <svg viewBox=${`0 0 ${W} ${H}`} role="img" aria-label=${`Balance over ${points.length} entries, now ${(last.balance / 1e6).toFixed(2)} QAR`}>
       <line x1=${pad} x2=${W - pad} y1=${y(0)} y2=${y(0)} class="zero" />
       <path d=${d} class="line" />
     </svg>
-    <figcaption>Balance after each entry (QAR); the grey line is zero.</figcaption>
+    <figcaption>Balance after each entry (QAR); the dashed line is zero.</figcaption>
   </figure>`;
 }

@@ -16,6 +16,11 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen({ port: config.port, host: config.host });
   app.log.info({ ledger: config.ledger, dataDir: config.dataDir }, 'ECCH gateway ready');
+  // The console's address for people (a wildcard host is reached as localhost).
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  process.stderr.write(`\nThe console: http://${shown}:${port}/console/ (NA, households, and the public community view)\n`);
   if (app.gateway.admin.generated) {
     // Printed once, to the terminal, not into the structured log stream.
     process.stderr.write(

@@ -23,3 +23,5 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" || ! -x "$tsc" ]]; then
 fi
 echo "[setup] compiling TypeScript (tsc -b) ..."
 "$tsc" -b
+# The web console the gateway serves at /console/ (esbuild bundle into console/dist).
+node console/build.mjs

@@ -25,8 +25,8 @@ function OrderRow({ token, order, onChanged }: { token: string; order: Order; on
   const live = order.status === 'open';
   return html`<li class="card order" data-order=${order.id}>
     <p>
-      <b>${order.side === 'sell' ? 'Selling' : 'Buying'}</b> <span data-test="order-energy">${kWh(order.energyWh)}</span> at a limit of
-      ${perKWh(order.limitPrice)} · <span data-test="order-status">${order.status}</span> · revision <span data-test="order-revision">${order.revision}</span>
+      <b>${order.side === 'sell' ? 'Selling' : 'Buying'}</b> <span data-test="order-energy">${kWh(order.energyWh)}</span>${' at a limit of '}${perKWh(order.limitPrice)}${' · '}
+      <span data-test="order-status">${order.status}</span>${' · revision '}<span data-test="order-revision">${order.revision}</span>
     </p>
     ${live
       ? html`<form class="inline" onSubmit=${amend} aria-label=${`Amend order ${order.id}`}>

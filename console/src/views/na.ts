@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { api, all, type Session } from '../api';
 import { ErrorLine, Field, Select, Tabs, useAction } from '../components';
+import { when } from '../format';
 import { html } from '../html';
 import { Tick, useLedgerTick, useLoad } from '../live';
 import { AccountPanel } from './account';
@@ -135,7 +136,7 @@ function Markets({ token }: { token: string }) {
           ${markets.map(
             (m) => html`<tr class=${chosen?.id === m.id ? 'chosen' : ''} data-market=${m.id}>
               <td><button class="link" onClick=${() => setSelected(m.id)} aria-pressed=${chosen?.id === m.id ? 'true' : 'false'}>${m.id}</button></td>
-              <td>${m.deliveryStart}</td><td>${m.mechanism}</td><td data-test="status">${m.status}</td>
+              <td>${when(m.deliveryStart)}</td><td>${m.mechanism}</td><td data-test="status">${m.status}</td>
               <td class="actions">
                 ${m.status === 'scheduled' ? html`<button disabled=${busy} onClick=${() => act(m.id, 'open')}>Open</button>` : null}
                 ${m.status === 'open' ? html`<button disabled=${busy} onClick=${() => act(m.id, 'gate-close')}>Gate-close</button>` : null}
@@ -193,7 +194,7 @@ function Schedules({ token }: { token: string }) {
       <tbody>
         ${(list.data ?? []).map(
           (s) => html`<tr>
-            <td>${s.id}</td><td>${s.firstDeliveryStart}</td><td>${s.count} × ${s.intervalMinutes} min</td><td>${s.status}</td>
+            <td>${s.id}</td><td>${when(s.firstDeliveryStart)}</td><td>${s.count} × ${s.intervalMinutes} min</td><td>${s.status}</td>
             <td>${s.status === 'active' ? html`<button class="secondary" disabled=${busy} onClick=${() => stop(s.id)}>Stop ${s.id}</button>` : null}</td>
           </tr>`,
         )}
