@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN, call, openMarket, registerHousehold } from '../gateway/support/gateway';
-import { launchChromium, openPage, serveGateway, type Served } from './support/browser';
+import { launchChromium, openPage, serveGateway, type InPage, type Served } from './support/browser';
 
 jest.setTimeout(120_000);
 
@@ -54,7 +54,7 @@ test('an order placed over REST recolours its home without a reload', async () =
   await page.goto(`${served.url}/console/`);
   await page.locator('[data-test=homes]').waitFor();
   // Survives only as long as the document does: still set afterwards means no reload.
-  await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same document'));
+  await page.evaluate(() => ((globalThis as unknown as InPage).marker = 'same document'));
   await expect(page.locator('[data-test=homes] .cell').count()).resolves.toBe(HOMES.length);
   await expect(cell('c01').getAttribute('data-position')).resolves.toBe('selling');
   await expect(cell('c03').getAttribute('data-position')).resolves.toBe('idle');
@@ -69,7 +69,7 @@ test('an order placed over REST recolours its home without a reload', async () =
   expect((await call(served.app, 'DELETE', `/v1/markets/m-comm/orders/${order.id}`, tokens.c03!)).status).toBe(200);
   await page.locator(`[data-home="${HOMES.indexOf('c03')}"][data-position="idle"]`).waitFor();
 
-  await expect(page.evaluate(() => (window as unknown as { marker?: string }).marker)).resolves.toBe('same document');
+  await expect(page.evaluate(() => (globalThis as unknown as InPage).marker)).resolves.toBe('same document');
   expect(errors).toEqual([]);
 });
 

@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN, call, openMarket, registerHousehold } from '../gateway/support/gateway';
-import { launchChromium, openPage, serveGateway, signIn, type Served } from './support/browser';
+import { launchChromium, openPage, serveGateway, signIn, type InPage, type Served } from './support/browser';
 
 jest.setTimeout(120_000);
 
@@ -32,10 +32,10 @@ const myOrders = async () => (await call(served.app, 'GET', '/v1/markets/m-house
 
 test('signs in and switches tabs with the keyboard only', async () => {
   await page.goto(`${served.url}/console/#/household`);
-  await page.evaluate(() => sessionStorage.clear());
+  await page.evaluate(() => (globalThis as unknown as InPage).sessionStorage.clear());
   await page.reload();
   // Tab order: the skip link, the three view links, then the form's fields and its button.
-  const focused = () => page.evaluate(() => document.activeElement?.id ?? '');
+  const focused = () => page.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.id ?? '');
   for (let i = 0; i < 6 && (await focused()) !== 'f-participantId'; i++) await page.keyboard.press('Tab');
   expect(await focused()).toBe('f-participantId');
   await page.keyboard.type('h-one');

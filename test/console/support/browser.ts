@@ -8,6 +8,17 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { openGateway, removeDir, tempDataDir } from '../../gateway/support/gateway';
 
+/**
+ * The browser globals that code passed to page.evaluate touches, typed just enough
+ * (test/tsconfig.json has no DOM lib); a cast of `globalThis`, erased when compiled,
+ * so the function still runs in the page.
+ */
+export interface InPage {
+  sessionStorage: { clear(): void };
+  document: { activeElement: { id: string } | null };
+  marker?: string;
+}
+
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface Served {
@@ -51,7 +62,7 @@ export async function openPage(browser: Browser, viewport = { width: 1280, heigh
 export async function signIn(page: Page, origin: string, role: 'na' | 'household', token: string, participantId?: string): Promise<void> {
   await page.goto(`${origin}/console/#/${role}`);
   // A session kept from an earlier test would skip the form.
-  await page.evaluate(() => sessionStorage.clear());
+  await page.evaluate(() => (globalThis as unknown as InPage).sessionStorage.clear());
   await page.reload();
   if (participantId !== undefined) await page.getByLabel('Participant id').fill(participantId);
   await page.getByLabel(role === 'na' ? 'NA token' : 'Household token').fill(token);
