@@ -19,6 +19,8 @@ export interface RoundFigures {
   /** First bid sent → last answer (ms). */
   wallMs: number;
   failures: Record<string, number>;
+  /** One failure message per code, to say what the code hides (e.g. which deadline passed). */
+  failureExamples: Record<string, string>;
 }
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
@@ -28,7 +30,12 @@ export function roundFigures(samples: readonly Sample[]): RoundFigures {
   const ok = sent.filter((s) => s.ok);
   const lat = ok.map((s) => s.endMs - s.startMs);
   const failures: Record<string, number> = {};
-  for (const s of samples.filter((x) => !x.ok)) failures[s.code ?? 'UNKNOWN'] = (failures[s.code ?? 'UNKNOWN'] ?? 0) + 1;
+  const failureExamples: Record<string, string> = {};
+  for (const s of samples.filter((x) => !x.ok)) {
+    const code = s.code ?? 'UNKNOWN';
+    failures[code] = (failures[code] ?? 0) + 1;
+    failureExamples[code] ??= s.detail ?? '';
+  }
   const start = Math.min(...sent.map((s) => s.startMs));
   const end = Math.max(...sent.map((s) => s.endMs));
   return {
@@ -41,6 +48,7 @@ export function roundFigures(samples: readonly Sample[]): RoundFigures {
     maxMs: lat.length === 0 ? null : r1(Math.max(...lat)),
     wallMs: sent.length === 0 ? 0 : r1(end - start),
     failures,
+    failureExamples,
   };
 }
 

@@ -4,8 +4,9 @@
  * off), max(N) households registered through REST. Then for each N and repetition: the
  * NA opens a fresh auction (owner `grid`, RS1), N households bid once each, all in the
  * same tick, each with its own maximum; every bid is timed from the request to the
- * committed answer. The ledger's count, level and leader are then read back (they
- * must be those of the accepted bids) and the auction is cancelled, untimed.
+ * committed answer. Then, untimed, the ledger's bids are read back (no accepted bid
+ * may be missing; a bid whose request failed may still have committed), its count,
+ * level and leader must be §5's from the bids it holds, and the auction is cancelled.
  */
 import { deriveSeed, mulberry32 } from '../../simulator/src/util/prng';
 import { AuctionApi } from '../../simulator/src/vpp/auction-api';
@@ -22,12 +23,19 @@ export const INCREMENT = 1_000;
 export const LOT_WH = 10_000;
 
 export interface LedgerCheck {
+  /** Bids the ledger holds for the auction (GET …/bids as the NA) and its bidCount. */
+  ledgerBids: number;
   bidCount: number;
+  /** Accepted bids missing from the ledger: must be 0. */
+  lost: number;
+  /** Bids whose request failed (e.g. a deadline passed) that the ledger committed all the same. */
+  committedAfterFailure: number;
   level: number | null;
+  /** §5's level from the ledger's bids. */
   expectedLevel: number | null;
   leaderMaxPrice: number | null;
   highestMaxPrice: number | null;
-  /** bidCount = accepted bids, level = §5's from them, leader holds the highest maximum. */
+  /** Nothing accepted was lost, bidCount counts the ledger's bids, the level is §5's from them and the leader holds the highest maximum. */
   ok: boolean;
 }
 
@@ -100,26 +108,31 @@ export async function runLedger(o: LedgerRunOptions): Promise<LedgerRun> {
         });
         const loadAfter = currentLoad();
         const figures = roundFigures(samples);
-        const acceptedMaxima = samples.filter((s) => s.ok).map((s) => maxima[s.agent] as number);
         const view = await auctions.get(admin, auctionId);
-        const expectedLevel = levelOf(RESERVE, INCREMENT, acceptedMaxima);
+        const held = await auctions.bids(admin, auctionId);
+        const heldBy = new Set(held.map((b) => b.bidderId));
+        const accepted = samples.filter((s) => s.ok).map((s) => ids[s.agent] as string);
+        const failed = samples.filter((s) => !s.ok && !s.skipped).map((s) => ids[s.agent] as string);
+        const heldMaxima = held.map((b) => b.maxPrice);
         const leaderIndex = view.leader === undefined ? -1 : ids.indexOf(view.leader);
-        const leaderMaxPrice = leaderIndex < 0 ? null : (maxima[leaderIndex] as number);
-        const highestMaxPrice = acceptedMaxima.length === 0 ? null : Math.max(...acceptedMaxima);
         const check: LedgerCheck = {
+          ledgerBids: held.length,
           bidCount: view.bidCount,
+          lost: accepted.filter((id) => !heldBy.has(id)).length,
+          committedAfterFailure: failed.filter((id) => heldBy.has(id)).length,
           level: view.level,
-          expectedLevel,
-          leaderMaxPrice,
-          highestMaxPrice,
-          ok: view.bidCount === figures.accepted && view.level === expectedLevel && leaderMaxPrice === highestMaxPrice,
+          expectedLevel: levelOf(RESERVE, INCREMENT, heldMaxima),
+          leaderMaxPrice: leaderIndex < 0 ? null : (maxima[leaderIndex] as number),
+          highestMaxPrice: heldMaxima.length === 0 ? null : Math.max(...heldMaxima),
+          ok: false,
         };
+        check.ok = check.lost === 0 && check.bidCount === check.ledgerBids && check.level === check.expectedLevel && check.leaderMaxPrice === check.highestMaxPrice;
         await auctions.cancel(admin, auctionId);
         rounds.push({ agents: n, repetition: rep, auctionId, loadBefore, loadAfter, figures, check });
         const fail = Object.entries(figures.failures).map(([k, v]) => `${k}×${v}`).join(' ');
         o.log(
           `${o.kind} N=${n} rep ${rep + 1}/${o.repeat}: ${figures.accepted}/${figures.sent} accepted (${figures.successPct} %), AET ${figures.aetMs} ms, p95 ${figures.p95Ms} ms` +
-            `${fail ? `, failures ${fail}` : ''}; ledger bidCount ${check.bidCount}, level ${check.level} (${check.ok ? 'as §5' : 'MISMATCH'}); load ${loadBefore.loadavg[0]} → ${loadAfter.loadavg[0]}`,
+            `${fail ? `, failures ${fail}` : ''}; ledger holds ${check.ledgerBids} (lost ${check.lost}, committed after a failure ${check.committedAfterFailure}), level ${check.level} (${check.ok ? 'as §5' : 'MISMATCH'}); load ${loadBefore.loadavg[0]} → ${loadAfter.loadavg[0]}`,
         );
       }
     }

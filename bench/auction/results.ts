@@ -76,6 +76,10 @@ export function markdown(r: AuctionLoadResults): string {
     if (!e) continue;
     const m = e.machine;
     const checks = e.run.rounds.filter((x) => x.check.ok).length;
+    const lost = e.run.rounds.reduce((a, x) => a + x.check.lost, 0);
+    const late = e.run.rounds.reduce((a, x) => a + x.check.committedAfterFailure, 0);
+    const examples = new Map<string, string>();
+    for (const x of e.run.rounds) for (const [code, detail] of Object.entries(x.figures.failureExamples ?? {})) if (!examples.has(code)) examples.set(code, detail);
     lines.push(
       `## ${TITLE[kind]}`,
       '',
@@ -85,16 +89,18 @@ export function markdown(r: AuctionLoadResults): string {
       '',
       ...table(e.run.perN),
       '',
-      `Ledger check after every round (bidCount = accepted bids, level = §5's from them, the leader holds the highest maximum): ${checks} of ${e.run.rounds.length} rounds.`,
+      `Ledger check after every round (no accepted bid missing, bidCount = the bids the ledger holds, level = §5's from them, the leader holds the highest maximum): ` +
+        `${checks} of ${e.run.rounds.length} rounds; accepted bids missing from the ledger: ${lost}; bids whose request failed but which the ledger committed all the same: ${late}.`,
       '',
+      ...(examples.size > 0 ? ['Failures, one message per code:', '', ...[...examples].map(([code, detail]) => `- \`${code}\`: ${detail.replace(/\s+/g, ' ').slice(0, 300)}`), ''] : []),
       '<details><summary>every round</summary>',
       '',
-      '| N | rep | accepted / sent | AET ms | p50 / p95 / max ms | wall ms | load before → after | ledger check |',
-      '| ---: | ---: | ---: | ---: | --- | ---: | --- | --- |',
+      '| N | rep | accepted / sent | AET ms | p50 / p95 / max ms | wall ms | load before → after | bids on the ledger | of them answered as failed | ledger check |',
+      '| ---: | ---: | ---: | ---: | --- | ---: | --- | ---: | ---: | --- |',
       ...e.run.rounds.map(
         (x) =>
           `| ${x.agents} | ${x.repetition + 1} | ${x.figures.accepted} / ${x.figures.sent} | ${fmt(x.figures.aetMs)} | ${fmt(x.figures.p50Ms)} / ${fmt(x.figures.p95Ms)} / ${fmt(x.figures.maxMs)} | ${x.figures.wallMs} | ` +
-          `${x.loadBefore.loadavg[0]} → ${x.loadAfter.loadavg[0]} | ${x.check.ok ? 'ok' : `**bidCount ${x.check.bidCount}, level ${x.check.level} vs ${x.check.expectedLevel}**`} |`,
+          `${x.loadBefore.loadavg[0]} → ${x.loadAfter.loadavg[0]} | ${x.check.ledgerBids} | ${x.check.committedAfterFailure} | ${x.check.ok ? 'ok' : `**lost ${x.check.lost}, level ${x.check.level} vs ${x.check.expectedLevel}**`} |`,
       ),
       '',
       '</details>',

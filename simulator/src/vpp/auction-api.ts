@@ -61,6 +61,11 @@ export class AuctionApi {
     return (await this.http.request<AuctionView>('GET', `/v1/auctions/${enc(auctionId)}`, { token })).body;
   }
 
+  /** The NA sees every bid, a household its own. */
+  async bids(token: string, auctionId: string): Promise<BidView[]> {
+    return (await this.http.request<{ items: BidView[] }>('GET', `/v1/auctions/${enc(auctionId)}/bids`, { token })).body.items;
+  }
+
   async close(admin: string, auctionId: string): Promise<AuctionView> {
     return (await this.http.request<AuctionView>('POST', `/v1/auctions/${enc(auctionId)}/close`, { token: admin })).body;
   }
