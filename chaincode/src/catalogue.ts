@@ -65,8 +65,8 @@ export interface OrderBook {
   sell: BookSide;
 }
 
-/** A schedule with each interval's market and its status (`pending` before the clock created it). */
-export type ScheduleView = Schedule & { intervals: { marketId: string; deliveryStart: string; status: string }[] };
+/** A schedule with each interval's market (or auction, kind auction) and its status (`pending` before the clock created it). */
+export type ScheduleView = Schedule & { intervals: { marketId?: string; auctionId?: string; deliveryStart: string; status: string }[] };
 
 export interface KeyHistoryEntry {
   txId: string;

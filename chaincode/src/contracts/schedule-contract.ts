@@ -1,5 +1,6 @@
 /**
- * Schedules of the market clock (mechanisms.md §6, kind `market`): the NA describes
+ * Schedules of the market clock (mechanisms.md §6; kind `auction`, RS3, creates an
+ * auction per interval and closes it at its end, see auctionIntervalAt): the NA describes
  * a run of delivery intervals once; the clock in each gateway creates, opens,
  * gate-closes and clears every interval's market through the ordinary markets
  * transactions, so every market rule (overlap, horizon, tariffs) still applies to
@@ -9,8 +10,12 @@
  */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { LedgerError } from '../domain/errors';
-import { Market, MECHANISMS } from '../domain/model';
+import { GRID_ACCOUNT, Market, MECHANISMS, Participant } from '../domain/model';
+import { Auction, MAX_AUCTION_PRICE, MAX_LOT_WH } from '../domain/auction';
 import {
+  AUCTION_STEPS,
+  auctionIntervalsOf,
+  AuctionTemplate,
   intervalAt,
   intervalsOf,
   MAX_OPEN_LEAD_MINUTES,
@@ -86,6 +91,26 @@ async function refuseScheduleOverlap(ctx: Context, span: { start: string; end: s
   }
 }
 
+/** RS3: the lot every auction of the schedule sells; its owner an approved participant or the grid (checked again per auction). */
+async function auctionTemplate(ctx: Context, value: unknown): Promise<AuctionTemplate> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new LedgerError('INVALID_ARGUMENT', 'auction is required for kind auction: {owner, lotWh, reservePrice, increment}');
+  }
+  const o = value as Json;
+  onlyFields(o, ['owner', 'lotWh', 'reservePrice', 'increment'], 'auction');
+  const owner = id(o.owner, 'auction.owner');
+  if (owner !== GRID_ACCOUNT) {
+    const p = await readRequired<Participant>(ctx, KEY.participant, [owner], `participant ${owner}`);
+    if (p.status !== 'approved') throw new LedgerError('PARTICIPANT_NOT_ACTIVE', `owner ${owner} is ${p.status}`);
+  }
+  return {
+    owner,
+    lotWh: int(o.lotWh, 'auction.lotWh', 1, MAX_LOT_WH),
+    reservePrice: int(o.reservePrice, 'auction.reservePrice', 0, MAX_AUCTION_PRICE),
+    increment: int(o.increment, 'auction.increment', 1, MAX_AUCTION_PRICE),
+  };
+}
+
 function loadSchedule(ctx: Context, scheduleId: string): Promise<Schedule> {
   return readRequired<Schedule>(ctx, KEY.schedule, [id(scheduleId, 'scheduleId')], `schedule ${scheduleId}`);
 }
@@ -101,14 +126,13 @@ export class ScheduleContract extends EcchContract {
   public async Create(ctx: Context, input: string): Promise<string> {
     requireNa(ctx, 'create schedules');
     const o = parseObject(input, 'schedule');
-    onlyFields(o, ['id', 'kind', 'firstDeliveryStart', 'intervalMinutes', 'count', 'openLeadMinutes', 'gateClosureMinutes', 'mechanism', 'tariff'], 'schedule');
+    onlyFields(o, ['id', 'kind', 'firstDeliveryStart', 'intervalMinutes', 'count', 'openLeadMinutes', 'gateClosureMinutes', 'mechanism', 'tariff', 'auction'], 'schedule');
     const now = txTime(ctx);
     const scheduleId = id(o.id, 'id');
     if (scheduleId.length > MAX_SCHEDULE_ID_LENGTH) {
       throw new LedgerError('INVALID_ARGUMENT', `id must be at most ${MAX_SCHEDULE_ID_LENGTH} characters (its markets are <id>-<YYYYMMDDTHHMMZ>)`);
     }
     const kind = optional(o.kind, (v) => oneOf(v, 'kind', SCHEDULE_KINDS)) ?? 'market';
-    if (kind === 'auction') throw new LedgerError('NOT_SUPPORTED', 'schedules of kind auction come with the English auctions (mechanisms.md §5); only kind market for now');
     const firstDeliveryStart = instant(o.firstDeliveryStart, 'firstDeliveryStart');
     if (Date.parse(firstDeliveryStart) % MINUTE_MS !== 0) {
       throw new LedgerError('INVALID_ARGUMENT', 'firstDeliveryStart must be a whole minute (seconds 0), since market ids name the minute');
@@ -120,13 +144,19 @@ export class ScheduleContract extends EcchContract {
     if (!(gateClosureMinutes < openLeadMinutes)) {
       throw new LedgerError('INVALID_ARGUMENT', `gateClosureMinutes (${gateClosureMinutes}) must be below openLeadMinutes (${openLeadMinutes}): a market opens before its gate closes`);
     }
+    // A schedule of auctions (RS3) carries the lot instead of a tariff and a mechanism.
+    if (kind === 'auction' && (o.tariff !== undefined || o.mechanism !== undefined)) {
+      throw new LedgerError('INVALID_ARGUMENT', 'a schedule of kind auction takes auction {owner, lotWh, reservePrice, increment}, not tariff or mechanism');
+    }
+    if (kind === 'market' && o.auction !== undefined) throw new LedgerError('INVALID_ARGUMENT', 'auction is for schedules of kind auction');
     // The markets' own list (model.ts): a schedule names only what markets:Create accepts.
-    const mechanism = optional(o.mechanism, (v) => oneOf(v, 'mechanism', MECHANISMS)) ?? 'sdr';
-    if (o.tariff === undefined) throw new LedgerError('INVALID_ARGUMENT', 'tariff is required: {gridBuyPrice, gridSellPrice} or 24 of them (UTC hours 0-23)');
-    const tariff = tariffTable(o.tariff);
+    const mechanism = kind === 'auction' ? 'english' : (optional(o.mechanism, (v) => oneOf(v, 'mechanism', MECHANISMS)) ?? 'sdr');
+    if (kind === 'market' && o.tariff === undefined) throw new LedgerError('INVALID_ARGUMENT', 'tariff is required: {gridBuyPrice, gridSellPrice} or 24 of them (UTC hours 0-23)');
+    const tariff = kind === 'market' ? tariffTable(o.tariff) : undefined;
+    const auction = kind === 'auction' ? await auctionTemplate(ctx, o.auction) : undefined;
     const schedule: Schedule = {
       id: scheduleId,
-      kind: 'market',
+      kind,
       status: 'active',
       firstDeliveryStart,
       intervalMinutes,
@@ -134,7 +164,8 @@ export class ScheduleContract extends EcchContract {
       openLeadMinutes,
       gateClosureMinutes,
       mechanism,
-      tariff,
+      ...(tariff === undefined ? {} : { tariff }),
+      ...(auction === undefined ? {} : { auction }),
       createdAt: now,
     };
     refuseOutOfHorizon(firstDeliveryStart, intervalAt(schedule, count - 1).deliveryStart, now);
@@ -156,6 +187,13 @@ export class ScheduleContract extends EcchContract {
   public async Get(ctx: Context, scheduleId: string): Promise<string> {
     const schedule = await loadSchedule(ctx, scheduleId);
     const intervals = [];
+    if (schedule.kind === 'auction') {
+      for (const interval of auctionIntervalsOf(schedule)) {
+        const auction = await read<Auction>(ctx, KEY.auction, [interval.auctionId]);
+        intervals.push({ auctionId: interval.auctionId, deliveryStart: interval.deliveryStart, status: auction?.status ?? 'pending' });
+      }
+      return canonicalJson({ ...schedule, intervals });
+    }
     for (const interval of intervalsOf(schedule)) {
       const market = await read<Market>(ctx, KEY.market, [interval.marketId]);
       intervals.push({ marketId: interval.marketId, deliveryStart: interval.deliveryStart, status: market?.status ?? 'pending' });
@@ -204,7 +242,7 @@ export class ScheduleContract extends EcchContract {
     const report = {
       scheduleId: schedule.id,
       marketId: id(o.marketId, 'marketId'),
-      step: oneOf(o.step, 'step', STEPS),
+      step: oneOf(o.step, 'step', [...new Set([...STEPS, ...AUCTION_STEPS])]),
       code: text(o.code, 'code', 64),
       detail: text(o.detail, 'detail', 1000),
       attempt: int(o.attempt, 'attempt', 1),

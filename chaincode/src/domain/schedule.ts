@@ -31,24 +31,37 @@ export interface Tariff {
   gridSellPrice: number;
 }
 
+/** RS3 (mechanisms.md §5–§6): what every auction of a schedule of kind `auction` sells. */
+export interface AuctionTemplate {
+  owner: string;
+  lotWh: number;
+  reservePrice: number;
+  increment: number;
+}
+
 export interface Schedule {
   id: string;
-  kind: 'market';
+  kind: ScheduleKind;
   status: ScheduleStatus;
   firstDeliveryStart: string;
   intervalMinutes: number;
   count: number;
   openLeadMinutes: number;
   gateClosureMinutes: number;
+  /** How each market clears; `english` for a schedule of auctions. */
   mechanism: string;
-  /** One tariff for every interval, or 24 indexed by the UTC hour of deliveryStart. */
-  tariff: Tariff | Tariff[];
+  /** Kind market: one tariff for every interval, or 24 indexed by the UTC hour of deliveryStart (absent for auctions). */
+  tariff?: Tariff | Tariff[];
+  /** Kind auction: each interval's auction (RS3). */
+  auction?: AuctionTemplate;
   createdAt: string;
   cancelledAt?: string;
 }
 
 /** The clock's steps for one interval's market, in the order they happen. */
-export const STEPS = ['create', 'open', 'gate-close', 'clear'] as const;
+export const STEPS = ['create', 'open', 'gate-close', 'clear', 'reconcile'] as const;
+/** The clock's markets keep the markets' default reading window (markets:Create; mechanisms.md §7). */
+export const CLOCK_READING_WINDOW_MINUTES = 60;
 export type Step = (typeof STEPS)[number];
 
 export interface Interval {
@@ -58,7 +71,7 @@ export interface Interval {
   deliveryStart: string;
   durationMinutes: number;
   tariff: Tariff;
-  /** When each step is due (RFC 3339 UTC): create one day before opening, open, gate closure, clearing right after it. */
+  /** When each step is due (RFC 3339 UTC): create one day before opening, open, gate closure, clearing right after it, reconciliation when the reading window ends. */
   due: Record<Step, string>;
 }
 
@@ -102,12 +115,14 @@ export function intervalAt(s: Omit<Schedule, 'status' | 'createdAt' | 'cancelled
     marketId: intervalMarketId(s.id, deliveryStart),
     deliveryStart,
     durationMinutes: s.intervalMinutes,
-    tariff: tariffAt(s.tariff, deliveryStart),
+    // A schedule of auctions has no tariff and no markets; its intervals are auctionIntervalAt's.
+    tariff: s.tariff === undefined ? { gridBuyPrice: 0, gridSellPrice: 0 } : tariffAt(s.tariff, deliveryStart),
     due: {
       create: iso(open - CREATE_LEAD_MINUTES * MINUTE_MS),
       open: iso(open),
       'gate-close': iso(gateClose),
       clear: iso(gateClose),
+      reconcile: iso(start + (s.intervalMinutes + CLOCK_READING_WINDOW_MINUTES) * MINUTE_MS),
     },
   };
 }
@@ -133,7 +148,7 @@ export function marketInputOf(s: Pick<Schedule, 'mechanism'>, interval: Interval
 
 /**
  * The next step the clock owes a market of this status (`undefined` = absent, not yet
- * created), or none once it is settled or cancelled (or anything later, e.g. reconciled).
+ * created), or none once it is reconciled or cancelled.
  */
 export function nextStep(status: string | undefined): Step | undefined {
   switch (status) {
@@ -145,7 +160,69 @@ export function nextStep(status: string | undefined): Step | undefined {
       return 'gate-close';
     case 'closed':
       return 'clear';
+    case 'settled':
+      return 'reconcile';
     default:
       return undefined;
   }
+}
+
+/** The clock's steps for one interval's auction (RS3): created like a market, closed at its end. */
+export const AUCTION_STEPS = ['create', 'close'] as const;
+export type AuctionStep = (typeof AUCTION_STEPS)[number];
+
+export interface AuctionInterval {
+  index: number;
+  /** `<schedule id>-<YYYYMMDDTHHMMZ>` of its deliveryStart, as a market's. */
+  auctionId: string;
+  deliveryStart: string;
+  /** Bids from deliveryStart − openLeadMinutes… */
+  startAt: string;
+  /** …until deliveryStart − gateClosureMinutes. */
+  endAt: string;
+  /** Create a day before it opens (as markets), close at its end. */
+  due: Record<AuctionStep, string>;
+}
+
+/** The auction of a schedule's interval at `index` (kind auction). */
+export function auctionIntervalAt(s: Pick<Schedule, 'id' | 'firstDeliveryStart' | 'intervalMinutes' | 'openLeadMinutes' | 'gateClosureMinutes'>, index: number): AuctionInterval {
+  const start = Date.parse(s.firstDeliveryStart) + index * s.intervalMinutes * MINUTE_MS;
+  const startAt = start - s.openLeadMinutes * MINUTE_MS;
+  const endAt = start - s.gateClosureMinutes * MINUTE_MS;
+  return {
+    index,
+    auctionId: intervalMarketId(s.id, iso(start)),
+    deliveryStart: iso(start),
+    startAt: iso(startAt),
+    endAt: iso(endAt),
+    due: { create: iso(startAt - CREATE_LEAD_MINUTES * MINUTE_MS), close: iso(endAt) },
+  };
+}
+
+export function auctionIntervalsOf(s: Pick<Schedule, 'id' | 'firstDeliveryStart' | 'intervalMinutes' | 'count' | 'openLeadMinutes' | 'gateClosureMinutes'>): AuctionInterval[] {
+  const out: AuctionInterval[] = [];
+  for (let i = 0; i < s.count; i++) out.push(auctionIntervalAt(s, i));
+  return out;
+}
+
+/** The auctions:Create input of an interval: the template's lot, the interval's window, the schedule that made it. */
+export function auctionInputOf(s: Pick<Schedule, 'id' | 'auction'>, interval: AuctionInterval): Record<string, unknown> {
+  const t = s.auction as AuctionTemplate;
+  return {
+    id: interval.auctionId,
+    owner: t.owner,
+    lotWh: t.lotWh,
+    reservePrice: t.reservePrice,
+    increment: t.increment,
+    startAt: interval.startAt,
+    endAt: interval.endAt,
+    deliveryStart: interval.deliveryStart,
+    scheduleId: s.id,
+  };
+}
+
+/** The next step the clock owes an auction of this status (`undefined` = not yet created); none once settled or cancelled. */
+export function nextAuctionStep(status: string | undefined): AuctionStep | undefined {
+  if (status === undefined) return 'create';
+  return status === 'open' ? 'close' : undefined;
 }

@@ -19,7 +19,9 @@
  * gateway's GET /v1/events carries) on its first attempt and whenever its code changes.
  */
 import { intervalsOf, marketInputOf, nextStep, type ArgsOf, type Interval, type Market, type ResultOf, type Schedule, type Step, type TransactionName } from '@ecch/chaincode';
+import { auctionIntervalsOf, type AuctionInterval, type AuctionStep } from '@ecch/chaincode';
 import { LedgerRefusal, TransactionInvalid } from '../ledger/port';
+import { advanceAuction, type AuctionStepHost } from './auction-steps';
 
 /** The NA's calls the clock makes (gateway: ChaincodeClient with the NA identity). */
 export interface ClockLedger {
@@ -27,7 +29,7 @@ export interface ClockLedger {
   evaluate<C extends ClockContract, T extends TransactionName<C>>(contract: C, transaction: T, ...args: ArgsOf<C, T>): Promise<ResultOf<C, T>>;
 }
 
-type ClockContract = 'markets' | 'schedules';
+type ClockContract = 'markets' | 'schedules' | 'auctions';
 
 /** The structured logger (pino's signature, as Fastify's). */
 export interface ClockLog {
@@ -51,8 +53,9 @@ export interface ClockOptions {
 /** A step the clock performed (a committed transaction), or found done by another clock. */
 export interface StepDone {
   scheduleId: string;
+  /** The market's id (or the auction's, for a schedule of auctions). */
   marketId: string;
-  step: Step;
+  step: Step | AuctionStep;
   /** false: another clock (or the NA) had done it; this clock committed nothing. */
   committed: boolean;
 }
@@ -63,7 +66,7 @@ interface Failure {
   code: string;
 }
 
-const TRANSACTIONS = { create: 'Create', open: 'Open', 'gate-close': 'GateClose', clear: 'Clear' } as const satisfies Record<Step, TransactionName<'markets'>>;
+const TRANSACTIONS = { create: 'Create', open: 'Open', 'gate-close': 'GateClose', clear: 'Clear', reconcile: 'Reconcile' } as const satisfies Record<Step, TransactionName<'markets'>>;
 const TRANSACTION_COUNT = Object.keys(TRANSACTIONS).length;
 const PAGE = '1000';
 
@@ -157,7 +160,7 @@ export class MarketClock {
     let bookmark = '';
     for (;;) {
       const page = await this.ledger.evaluate('schedules', 'List', PAGE, bookmark);
-      out.push(...page.items.filter((s) => s.status === 'active' && s.kind === 'market'));
+      out.push(...page.items.filter((s) => s.status === 'active'));
       if (page.bookmark === '' || page.bookmark === bookmark || page.items.length === 0) return out;
       bookmark = page.bookmark;
     }
@@ -166,7 +169,15 @@ export class MarketClock {
   private async pass(): Promise<StepDone[]> {
     const now = this.now();
     const due: { schedule: Schedule; interval: Interval }[] = [];
+    const auctions: { schedule: Schedule; interval: AuctionInterval }[] = [];
     for (const schedule of await this.activeSchedules()) {
+      if (schedule.kind === 'auction') {
+        for (const interval of auctionIntervalsOf(schedule)) {
+          if (Date.parse(interval.due.create) > now) break;
+          if (!this.finished.has(interval.auctionId)) auctions.push({ schedule, interval });
+        }
+        continue;
+      }
       for (const interval of intervalsOf(schedule)) {
         if (Date.parse(interval.due.create) > now) break; // intervals are in delivery order
         if (!this.finished.has(interval.marketId)) due.push({ schedule, interval });
@@ -179,7 +190,26 @@ export class MarketClock {
       if (this.stopping.signal.aborted) break;
       await this.advance(schedule, interval, now, done);
     }
+    // Auction schedules (RS3) after the markets, in delivery order too.
+    auctions.sort((a, b) => Date.parse(a.interval.deliveryStart) - Date.parse(b.interval.deliveryStart));
+    for (const { schedule, interval } of auctions) {
+      if (this.stopping.signal.aborted) break;
+      await advanceAuction(this.auctionHost, schedule, interval, now, done);
+    }
     return done;
+  }
+
+  /** The auction steps' view of this clock: the NA's auctions calls and the same caches and reports. */
+  private get auctionHost(): AuctionStepHost {
+    return {
+      submit: (transaction, ...args) => this.ledger.submit('auctions', transaction, ...args),
+      evaluate: (transaction, ...args) => this.ledger.evaluate('auctions', transaction, ...args),
+      finished: this.finished,
+      known: this.known,
+      failures: this.failures,
+      failed: (schedule, id, step, err, now) => this.failed(schedule, id, step, err, now),
+      info: (obj, msg) => this.log.info(obj, msg),
+    };
   }
 
   private async readMarket(marketId: string): Promise<Market | undefined> {
@@ -236,7 +266,7 @@ export class MarketClock {
     }
   }
 
-  private async failed(schedule: Schedule, marketId: string, step: Step, err: unknown, now: number): Promise<void> {
+  private async failed(schedule: Schedule, marketId: string, step: Step | AuctionStep, err: unknown, now: number): Promise<void> {
     const previous = this.failures.get(marketId);
     const code = codeOf(err);
     const attempt = (previous?.attempt ?? 0) + 1;

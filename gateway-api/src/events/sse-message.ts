@@ -25,9 +25,15 @@ export function parseEventId(id: string | undefined): EventCheckpoint | undefine
   return dot < 0 ? { blockNumber } : { blockNumber, txId: id.slice(dot + 1) };
 }
 
-/** Households see the market and its (owner-less) order events; the NA sees everything. */
+/**
+ * Households see the market and its (owner-less) order events, and the auctions' (whose
+ * bid events name no bidder and no maximum); who was disqualified is the NA's to know.
+ * The NA sees everything.
+ */
 export function visibleTo(principal: Principal, e: LedgerEvent): boolean {
-  return principal.role === 'na' || e.name.startsWith('market.') || e.name.startsWith('order.');
+  if (principal.role === 'na') return true;
+  if (e.name.startsWith('auction.')) return e.name !== 'auction.disqualified';
+  return e.name.startsWith('market.') || e.name.startsWith('order.');
 }
 
 interface CancelledMarket {
