@@ -60,6 +60,8 @@ describe('schedules', () => {
         open: '2026-06-21T09:00:00.000Z',
         'gate-close': '2026-06-21T09:55:00.000Z',
         clear: '2026-06-21T09:55:00.000Z',
+        // delivery end + the markets' default reading window (60 min)
+        reconcile: '2026-06-21T12:00:00.000Z',
       },
     });
     expect(marketInputOf(s, intervals[0])).toEqual({
@@ -70,7 +72,7 @@ describe('schedules', () => {
       gridSellPrice: S,
       mechanism: 'sdr',
     });
-    expect([undefined, 'scheduled', 'open', 'closed', 'settled', 'cancelled'].map(nextStep)).toEqual(['create', 'open', 'gate-close', 'clear', undefined, undefined]);
+    expect([undefined, 'scheduled', 'open', 'closed', 'settled', 'reconciled', 'cancelled'].map(nextStep)).toEqual(['create', 'open', 'gate-close', 'clear', 'reconcile', undefined, undefined]);
   });
 
   it('refuses what breaks a rule, each with its code', async () => {
