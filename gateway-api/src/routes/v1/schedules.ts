@@ -13,7 +13,7 @@ const scheduleRoutes: RoutesPlugin = async (app) => {
       config: { access: 'na' },
       schema: {
         tags,
-        summary: 'Create a schedule: the clock creates, opens, gate-closes and clears a market for each of its intervals',
+        summary: 'Create a schedule: the clock creates, opens, gate-closes, clears and reconciles a market for each of its intervals',
         body: ScheduleBody,
         response: { 201: Schedule, ...problems(401, 403, 409, 422) },
       },
