@@ -2,6 +2,7 @@
 import type { TransactionCall } from '../../ledger/port';
 import type { ActionKind, SignableAction } from './action';
 import { accountGet } from './account-get';
+import { auctionBid } from './auction-bid';
 import { orderAmend } from './order-amend';
 import { orderCancel } from './order-cancel';
 import { orderGet } from './order-get';
@@ -10,7 +11,7 @@ import { ordersList } from './orders-list';
 import { participantEnrol } from './participant-enrol';
 import { participantGet } from './participant-get';
 
-export const SIGNABLE_ACTIONS = [participantEnrol, orderPlace, orderAmend, orderCancel, orderGet, ordersList, accountGet, participantGet] as const;
+export const SIGNABLE_ACTIONS = [participantEnrol, orderPlace, orderAmend, orderCancel, orderGet, ordersList, accountGet, participantGet, auctionBid] as const;
 
 const actions: readonly SignableAction[] = SIGNABLE_ACTIONS as unknown as readonly SignableAction[];
 
