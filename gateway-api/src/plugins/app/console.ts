@@ -24,7 +24,9 @@ export default fp(
       );
       return;
     }
-    await app.register(fastifyStatic, { root, prefix: CONSOLE_PATH, index: ['index.html'], wildcard: true, decorateReply: false, schemaHide: true });
+    // One route per file (wildcard: false), so an unknown file is the gateway's own 404 problem
+    // rather than a wildcard match that its not-found handler would take for a 405.
+    await app.register(fastifyStatic, { root, prefix: CONSOLE_PATH, index: ['index.html'], wildcard: false, decorateReply: false, schemaHide: true });
   },
   { name: 'console' },
 );
