@@ -4,6 +4,7 @@
  * whenever the ledger changes it. Only aggregates: services/community.ts.
  */
 import type { RoutesPlugin } from '../../type-provider';
+import { problems } from '../../schemas/common';
 import { CommunitySnapshot, CommunityStreamEvent } from '../../schemas/community';
 import { CommunityFeed, snapshot, type CommunitySnapshot as Snapshot } from '../../services/community';
 import type { SseMessage } from '../../events/sse-message';
@@ -25,7 +26,7 @@ const communityRoutes: RoutesPlugin = async (app) => {
       schema: {
         tags,
         summary: 'The community view: every home\'s position (selling, buying, idle) in the current market, its prices and P2P volume; public, aggregates only',
-        response: { 200: CommunitySnapshot },
+        response: { 200: CommunitySnapshot, ...problems(400, 503) },
       },
     },
     async () => snapshot(app.gateway),
@@ -41,6 +42,7 @@ const communityRoutes: RoutesPlugin = async (app) => {
         summary: 'The community snapshot as server-sent events: one at once, then one whenever the ledger changes it',
         response: {
           200: { description: 'an endless event stream', content: { 'text/event-stream': { schema: CommunityStreamEvent } } },
+          ...problems(400, 503),
         },
       },
     },
