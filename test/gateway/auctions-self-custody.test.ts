@@ -28,7 +28,8 @@ afterAll(async () => {
 
 it('bids only through a signed transaction, and reads an auction as a stranger would', async () => {
   const now = Date.now();
-  const endAt = rfc3339(Math.ceil((now + 4000) / 1000) * 1000);
+  // Long enough for the signed bid's four steps on a loaded machine; the test then waits for endAt.
+  const endAt = rfc3339(Math.ceil((now + 20_000) / 1000) * 1000);
   const created = await call(gw.app, 'POST', '/v1/auctions', ADMIN, {
     id: 'sc-a1',
     owner: 'ess',
