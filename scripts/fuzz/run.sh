@@ -38,7 +38,7 @@
 # Environment: FUZZ_SEED (schemathesis seed, random by default; printed),
 # FUZZ_EXAMPLES_NA / FUZZ_EXAMPLES_HOUSEHOLD (examples per operation, 40 / 15),
 # FUZZ_MIN_REQUESTS (fail below this many fuzzer requests, 1000), FUZZ_DEADLINE_S
-# (hard limit per pass, 240), FUZZ_PYTHON (interpreter for the venv, python3).
+# (hard limit per pass, 480), FUZZ_PYTHON (interpreter for the venv, python3).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 FUZZ="$ROOT/scripts/fuzz"
@@ -58,7 +58,7 @@ done
 EXAMPLES_NA=${FUZZ_EXAMPLES_NA:-40}
 EXAMPLES_HOUSEHOLD=${FUZZ_EXAMPLES_HOUSEHOLD:-15}
 MIN_REQUESTS=${FUZZ_MIN_REQUESTS:-1000}
-DEADLINE_S=${FUZZ_DEADLINE_S:-240}
+DEADLINE_S=${FUZZ_DEADLINE_S:-480}
 SEED=${FUZZ_SEED:-$(od -An -N6 -tu8 /dev/urandom | tr -d ' ')}
 FINDINGS=${FUZZ_FINDINGS:-$ROOT/.cache/fuzz/findings.md}
 CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance
