@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The console's browser tests drive Debian's own chromium (test/console, puppeteer-core
+# The console's browser tests drive Debian's own chromium (test/console, playwright-core
 # pointed at /usr/bin/chromium; no browser is ever downloaded by npm). Installs the
 # package when it is missing; needs root or sudo, as the Fabric prerequisites do.
 set -euo pipefail
