@@ -1,12 +1,13 @@
 /**
  * Meters (mechanisms.md §7): the NA registers each participant's meter with the
- * meter's own certificate. A participant has at most one active meter: registering a
+ * meter's own certificate (self-signed, or CA-issued with `ecch.meter=<meterId>`; never
+ * a certificate with `ecch.role`). A participant has at most one active meter: registering a
  * new one marks the old one replaced (its record and readings stay, as history).
  */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { LedgerError } from '../domain/errors';
 import { GRID_ACCOUNT, Participant } from '../domain/model';
-import { Meter, parseMeterCertificate, requireValidAt } from '../domain/meter';
+import { Meter, parseMeterCertificate, requireMeterAttributes, requireValidAt } from '../domain/meter';
 import { EcchContract } from './ecch-contract';
 import { canonicalJson } from '../ledger/json';
 import { KEY } from '../ledger/keys';
@@ -35,6 +36,7 @@ export class MeterContract extends EcchContract {
     const meterId = id(o.meterId, 'meterId');
     const participantId = id(o.participantId, 'participantId');
     const cert = parseMeterCertificate(o.certificate);
+    requireMeterAttributes(cert, meterId);
     const now = txTime(ctx);
     const existing = await read<Meter>(ctx, KEY.meter, [meterId]);
     if (existing) {

@@ -1,11 +1,18 @@
 /**
  * Meters (mechanisms.md §7): a participant's meter is a ledger fact the NA registers
  * with the meter's own X.509 certificate. The NA's registration is the trust anchor:
- * the certificate may be self-signed or CA-issued; the ledger checks only that it
- * carries an ECDSA P-256 key and is valid at registration.
+ * the certificate may be self-signed or CA-issued; the ledger checks that it carries
+ * an ECDSA P-256 key, is valid at registration and, when it carries Fabric CA
+ * attributes, that they make it this meter's certificate (requireMeterAttributes).
  */
 import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
+import { CertificateDerError, fabricAttributes } from './certificate-attributes';
 import { LedgerError } from './errors';
+
+/** The attribute a meter's CA-issued certificate carries: its meter id (Fabric CA `ecch.meter=<meterId>:ecert`). */
+export const METER_ATTRIBUTE = 'ecch.meter';
+/** The attribute of participants' and the NA's identities (roles.ts ROLE_ATTRIBUTE); never a meter's. */
+const ROLE_ATTRIBUTE = 'ecch.role';
 
 export const METER_STATUSES = ['active', 'replaced'] as const;
 export type MeterStatus = (typeof METER_STATUSES)[number];
@@ -33,6 +40,8 @@ export interface Meter {
 
 export interface MeterCertificate {
   key: KeyObject;
+  /** The certificate's DER. */
+  raw: Buffer;
   publicKey: string;
   notBefore: string;
   notAfter: string;
@@ -60,6 +69,7 @@ export function parseMeterCertificate(pem: unknown): MeterCertificate {
   const spki = key.export({ type: 'spki', format: 'der' });
   return {
     key,
+    raw: cert.raw,
     publicKey: createHash('sha256').update(spki).digest('hex'),
     notBefore: new Date(Date.parse(cert.validFrom)).toISOString(),
     notAfter: new Date(Date.parse(cert.validTo)).toISOString(),
@@ -70,5 +80,29 @@ export function parseMeterCertificate(pem: unknown): MeterCertificate {
 export function requireValidAt(c: MeterCertificate, now: string): void {
   if (now < c.notBefore || now > c.notAfter) {
     throw invalid(`valid from ${c.notBefore} to ${c.notAfter}, not at ${now}`);
+  }
+}
+
+/**
+ * A certificate with Fabric CA attributes must be a meter's, for this meter: one
+ * carrying `ecch.role` is a participant's or the NA's identity, and one carrying
+ * `ecch.meter` names the meter the CA enrolled it for. A certificate without the
+ * extension (self-signed, or from a utility's own meter CA) passes: the NA's
+ * registration is what binds it.
+ */
+export function requireMeterAttributes(c: MeterCertificate, meterId: string): void {
+  let attrs: Record<string, string> | undefined;
+  try {
+    attrs = fabricAttributes(c.raw);
+  } catch (err) {
+    if (err instanceof CertificateDerError) throw invalid(`its Fabric attribute extension is unreadable (${err.message})`);
+    throw err;
+  }
+  if (!attrs) return;
+  if (Object.prototype.hasOwnProperty.call(attrs, ROLE_ATTRIBUTE)) {
+    throw invalid(`carries ${ROLE_ATTRIBUTE}=${attrs[ROLE_ATTRIBUTE]}: it is a participant's or the NA's identity, not a meter's certificate`);
+  }
+  if (Object.prototype.hasOwnProperty.call(attrs, METER_ATTRIBUTE) && attrs[METER_ATTRIBUTE] !== meterId) {
+    throw invalid(`was enrolled for meter ${attrs[METER_ATTRIBUTE]} (${METER_ATTRIBUTE}), not ${meterId}`);
   }
 }
