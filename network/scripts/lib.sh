@@ -434,16 +434,18 @@ ca_register() {
 }
 
 # After the CAs answer: enrol both bootstrap admins, register the gateway's registrar
-# (may register client identities only, revoke, generate CRLs; no
-# hf.Registrar.Attributes, so it cannot register ecch.role and cannot mint an NA) and
-# the NA (ecch.role=na in its enrolment certificate) at the Community CA.
+# (may register client identities only, revoke, generate CRLs, and grant one
+# attribute, ecch.meter, to the meters it enrols; not ecch.role, so it cannot mint an
+# NA) and the NA (ecch.role=na in its enrolment certificate) at the Community CA.
+# On a re-run, identity modify sets the same attributes again (hf.Registrar.Attributes too).
 register_ca_identities() {
   local org
   for org in community grid; do
     step "$(ca_name "$org"): enrol the bootstrap admin '$CA_BOOTSTRAP_ADMIN' ($(ca_admin_home "$org"))" "$(ca_of "$org")" -- ca_enroll_bootstrap "$org"
   done
-  step "$(ca_name community): register '$CA_REGISTRAR_ID' (client; hf.Registrar.Roles=client, hf.Revoker, hf.GenCRL)" ca.community -- \
-    ca_register community "$CA_REGISTRAR_ID" "$(identity_secret_file "$CA_REGISTRAR_ID")" 'hf.Registrar.Roles=client,hf.Revoker=true,hf.GenCRL=true'
+  step "$(ca_name community): register '$CA_REGISTRAR_ID' (client; hf.Registrar.Roles=client, hf.Registrar.Attributes=ecch.meter, hf.Revoker, hf.GenCRL)" ca.community -- \
+    ca_register community "$CA_REGISTRAR_ID" "$(identity_secret_file "$CA_REGISTRAR_ID")" \
+    'hf.Registrar.Roles=client,hf.Registrar.Attributes=ecch.meter,hf.Revoker=true,hf.GenCRL=true'
   step "$(ca_name community): register '$CA_NA_ID' (client; ecch.role=na:ecert)" ca.community -- \
     ca_register community "$CA_NA_ID" "$(identity_secret_file "$CA_NA_ID")" 'ecch.role=na:ecert'
 }

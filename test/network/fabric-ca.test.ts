@@ -9,7 +9,7 @@
  *   Community CA certificate the MSP already trusts, `OU=client` only, with
  *   `ecch.role=na` in Fabric CA's attribute extension; the chaincode accepts it as the NA;
  * - the gateway's registrar (`gateway.registrar`) registers client identities, but not
- *   one with `ecch.role` (it holds no hf.Registrar.Attributes), nor a non-client type;
+ *   one with `ecch.role` (its hf.Registrar.Attributes is `ecch.meter` only), nor a non-client type;
  * - both bootstrap admins enrol, each signed by its own org's CA; every secret file is 0600.
  *
  * Runs against the native network and (compose-e2e.sh) the Compose one.

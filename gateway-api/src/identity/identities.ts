@@ -25,6 +25,18 @@ x509.cryptoProvider.set(webcrypto as never);
 
 const NA_LABEL = 'admin';
 
+/** The attribute a meter's certificate carries (the chaincode's METER_ATTRIBUTE). */
+export const METER_ATTRIBUTE = 'ecch.meter';
+
+/**
+ * A meter's enrolment id at the CA: `@` is outside the participant ids' character set
+ * ([A-Za-z0-9._-]), so a meter can never take a participant's enrolment id. Its CSR's
+ * common name must be this id.
+ */
+export function meterEnrollmentId(meterId: string): string {
+  return `${meterId}@meter`;
+}
+
 export interface NewIdentity {
   identity: LedgerIdentity;
   /** `${mspId}::${x509 id}` as the chaincode will see it. */
@@ -75,7 +87,7 @@ export class Identities {
   }
 
   /** The secret this gateway registers `enrollmentId` under, for a custodial or a self-custody identity. */
-  private secret(kind: 'custodial' | 'self', enrollmentId: string): string {
+  private secret(kind: 'custodial' | 'self' | 'meter', enrollmentId: string): string {
     return this.wallet.key.derivedSecret(`ca-secret/${kind}/${enrollmentId}`);
   }
 
@@ -143,6 +155,43 @@ export class Identities {
       const held = await this.wallet.getRecord<SelfCertificate>('self', participantId);
       if (held && sameSecret(secret, this.secret('self', participantId)) && (await csrKey(csr)) === certificateKeySha256(held.certificate)) {
         return { certificate: held.certificate, reused: true };
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * A meter's enrolment at the CA (the NA's request): registers `<meterId>@meter`
+   * (type client, `ecch.meter=<meterId>` in its certificate, unlimited enrolments under
+   * a secret derived per meter that never leaves the gateway) and has the CA sign the
+   * meter's CSR; the meter's key never leaves the meter. A retry after a lost reply
+   * registers nothing new and enrols the CSR again: a fresh certificate for the same
+   * key, which meters:Register treats as the same meter. The gateway keeps nothing.
+   */
+  async enrolMeter(meterId: string, csr: string): Promise<string> {
+    const enrollmentId = meterEnrollmentId(meterId);
+    // Checked before anything is registered: a malformed CSR, or one for another id, registers nothing at the CA.
+    let facts;
+    try {
+      facts = await readCsr(csr);
+    } catch (err) {
+      if (err instanceof CsrError) throw new EnrolmentRefused('invalid-csr', err.message);
+      throw err;
+    }
+    if (facts.commonName !== enrollmentId) {
+      throw new EnrolmentRefused('invalid-csr', `the CSR subject common name must be the meter's enrolment id ${enrollmentId}, not ${facts.commonName}`);
+    }
+    const secret = this.secret('meter', meterId);
+    try {
+      await this.authority.register({ enrollmentId, secret, maxEnrollments: -1, attributes: { [METER_ATTRIBUTE]: meterId } });
+    } catch (err) {
+      if (!(err instanceof EnrolmentRefused && err.reason === 'already-registered')) throw err;
+    }
+    try {
+      return await this.authority.enroll(enrollmentId, secret, csr);
+    } catch (err) {
+      if (err instanceof EnrolmentRefused && err.reason === 'authentication') {
+        throw new EnrolmentIdTaken(`enrolment id ${enrollmentId} is registered at the CA by someone else`);
       }
       throw err;
     }

@@ -23,7 +23,8 @@ interface StoredRegistration {
   attributes?: Record<string, string>;
 }
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** A participant id, or a meter's enrolment id `<meterId>@meter` (identities.ts meterEnrollmentId). */
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(@meter)?$/;
 
 function hash(secret: string, salt: string): string {
   return createHash('sha256').update(Buffer.from(salt, 'hex')).update(secret, 'utf8').digest('hex');

@@ -17,6 +17,20 @@ export const MeterBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const MeterEnrolmentBody = Type.Object(
+  {
+    meterId: Id,
+    csr: Type.String({ minLength: 1, maxLength: 8192, description: "the meter's PEM PKCS#10 request, ECDSA P-256, subject CN = `<meterId>@meter` (its enrolment id at the CA)" }),
+  },
+  { additionalProperties: false },
+);
+
+export const MeterEnrolment = Type.Object({
+  meterId: Type.String(),
+  certificate: Type.String({ description: "the meter's certificate (PEM), issued by the Community CA, with ecch.meter=<meterId> in Fabric CA's attribute extension" }),
+  caCertificate: Type.String({ description: 'PEM of the CA certificate that issued it' }),
+});
+
 export const Meter = Type.Object({
   meterId: Type.String(),
   participantId: Type.String(),

@@ -12,6 +12,7 @@ import type { GatewayContext } from '../context';
 import { ApiError, forbidden } from '../errors/api-error';
 import { LEDGER_STATUS } from '../errors/ledger-status';
 import { identityOf } from './actor';
+import { atCa } from './at-ca';
 import { pageArgs, toPage, type Page, type PageArgs } from './paging';
 
 type ReadingOutcome = ResultOf<'readings', 'Submit'>;
@@ -21,6 +22,16 @@ export interface MeterInput {
   meterId: string;
   participantId: string;
   certificate: string;
+}
+
+/**
+ * The NA enrols a meter at the organisation's CA (Fabric CA on a network, the in-process
+ * CA on the embedded ledger): the CA signs the meter's CSR with ecch.meter=<meterId>.
+ * Nothing is written to the ledger: the NA then registers the certificate (register).
+ */
+export async function enrol(gw: GatewayContext, input: { meterId: string; csr: string }) {
+  const certificate = await atCa(() => gw.identities.enrolMeter(input.meterId, input.csr));
+  return { meterId: input.meterId, certificate, caCertificate: gw.identities.caCertificate };
 }
 
 export async function register(gw: GatewayContext, input: MeterInput): Promise<{ meter: Meter; created: boolean }> {

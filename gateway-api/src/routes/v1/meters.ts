@@ -11,6 +11,8 @@ import {
   MAX_READINGS_PER_REQUEST,
   Meter,
   MeterBody,
+  MeterEnrolment,
+  MeterEnrolmentBody,
   MeterList,
   MeterListQuery,
   MeterParams,
@@ -42,6 +44,23 @@ const meterRoutes: RoutesPlugin = async (app) => {
       const { meter, created } = await meters.register(app.gateway, request.body);
       return reply.status(created ? 201 : 200).header('location', `/v1/meters/${meter.meterId}`).send(meter);
     },
+  );
+
+  app.post(
+    '/meters/enrolments',
+    {
+      config: { access: 'na' },
+      schema: {
+        tags: ['meters'],
+        summary: "Enrol a meter at the Community CA: the CA signs the meter's CSR with ecch.meter=<meterId> (the meter's key never leaves it); then register it with POST /v1/meters",
+        description:
+          "201: the certificate. A retry (a lost reply) enrols the CSR again: a certificate for the same key. 422 INVALID_CSR: malformed, not P-256, or its CN is not `<meterId>@meter`. " +
+          '409 ALREADY_EXISTS: the enrolment id was registered at the CA by someone else. 503 CA_UNAVAILABLE.',
+        body: MeterEnrolmentBody,
+        response: { 201: MeterEnrolment, ...problems(409, 422, 502) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await meters.enrol(app.gateway, request.body)),
   );
 
   app.get(
