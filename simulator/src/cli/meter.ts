@@ -4,6 +4,8 @@
  * signed readings leave it.
  *
  *   init     --meter ID --dir DIR                     make the meter's key and certificate, print the certificate's path
+ *   enrol    --meter ID --dir DIR --gateway-url URL [--admin-token T]   NA: the Community CA signs the meter's CSR
+ *                                                     (POST /v1/meters/enrolments); the certificate replaces the self-signed one, the key stays
  *   register --meter ID --dir DIR --participant P --gateway-url URL [--admin-token T]   NA: POST /v1/meters
  *   sign     --meter ID --dir DIR --interval-start T --import-wh N --export-wh N --seq N [--interval-minutes 60]
  *                                                     print {reading, signature}
@@ -13,9 +15,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { ApiError } from '../gateway/http';
 import { GatewayApi } from '../gateway/api';
-import { createMeter, signReading } from '../meter/meter';
+import { createMeter, meterCsr, signReading } from '../meter/meter';
 import { readingProblem, type Reading, type SignedReading } from '../meter/reading';
-import { hasMeter, loadMeter, saveMeter } from '../meter/store';
+import { hasMeter, loadMeter, saveMeter, saveMeterCertificate } from '../meter/store';
 
 const nonNegative = (name: string) => (v: string) => {
   if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError(`${name} must be an integer ≥ 0, got "${v}"`);
@@ -93,6 +95,18 @@ withMeter(program.command('init').description("make the meter's P-256 key and se
   .action(async (o: { meter: string; dir: string; force?: boolean }) => {
     if (hasMeter(o.dir, o.meter) && !o.force) throw new Error(`meter ${o.meter} already exists in ${o.dir} (its key persists; --force makes a new one)`);
     const paths = saveMeter(o.dir, await createMeter(o.meter));
+    process.stdout.write(`${paths.certificate}\n`);
+  });
+
+withMeter(program.command('enrol').description("NA: have the Community CA sign the meter's CSR (POST /v1/meters/enrolments) and keep its certificate beside the key"))
+  .requiredOption('--gateway-url <url>', 'gateway base URL')
+  .option('--admin-token <token>', 'NA token (default: env GATEWAY_ADMIN_TOKEN)')
+  .action(async (o: { meter: string; dir: string; gatewayUrl: string; adminToken?: string }) => {
+    const token = o.adminToken ?? process.env.GATEWAY_ADMIN_TOKEN;
+    if (!token) throw new Error('--admin-token (or GATEWAY_ADMIN_TOKEN) is required');
+    const csr = await meterCsr(loadMeter(o.dir, o.meter));
+    const { certificate } = await new GatewayApi(o.gatewayUrl).enrolMeter(token, { meterId: o.meter, csr });
+    const paths = saveMeterCertificate(o.dir, o.meter, certificate);
     process.stdout.write(`${paths.certificate}\n`);
   });
 

@@ -1,4 +1,4 @@
 /** Meters that sign their readings (mechanisms.md §7): keys, certificates, canonical bytes. */
 export { canonicalReadingJson, readingProblem, READING_FIELDS, type Reading, type SignedReading } from './reading';
-export { createMeter, meterFromPem, signReading, verifyReading, type Meter } from './meter';
-export { hasMeter, loadMeter, meterPaths, saveMeter, type MeterPaths } from './store';
+export { createMeter, meterCsr, meterEnrollmentId, meterFromPem, signReading, verifyReading, type Meter } from './meter';
+export { hasMeter, loadMeter, meterPaths, saveMeter, saveMeterCertificate, type MeterPaths } from './store';

@@ -1,6 +1,7 @@
 /**
- * A meter holds its own P-256 key and a self-signed X.509 certificate (CN = meterId);
- * the NA registers the certificate, and the key never leaves the meter. The signature
+ * A meter holds its own P-256 key and a self-signed X.509 certificate (CN = meterId),
+ * or one the Community CA issued for its CSR (meterCsr; `meter enrol`); the NA
+ * registers the certificate, and the key never leaves the meter. The signature
  * is ECDSA P-256 / SHA-256 over the UTF-8 canonical JSON, base64 of its DER encoding.
  */
 import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the polyfill loaded first
@@ -78,6 +79,32 @@ export async function createMeter(meterId: string): Promise<Meter> {
   });
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
   return meterFromPem(meterId, `${cert.toString('pem')}\n`, pemKey(pkcs8));
+}
+
+/**
+ * A meter's enrolment id at the Community CA (the gateway's meterEnrollmentId): `@` is
+ * outside the participant ids' characters, so it never collides with a participant's.
+ */
+export function meterEnrollmentId(meterId: string): string {
+  return `${meterId}@meter`;
+}
+
+/**
+ * A PKCS#10 request for the meter's own key, subject CN = its enrolment id (Fabric CA
+ * signs a CSR only for the id enrolling): what POST /v1/meters/enrolments sends to the
+ * CA. The key stays with the meter; only the request leaves.
+ */
+export async function meterCsr(meter: Meter): Promise<string> {
+  if (!meter.privateKeyPem) throw new Error(`meter ${meter.meterId}: no private key to sign a CSR with`);
+  const key = createPrivateKey(meter.privateKeyPem);
+  const privateKey = await webcrypto.subtle.importKey('pkcs8', key.export({ format: 'der', type: 'pkcs8' }), ALG, false, ['sign']);
+  const publicKey = await webcrypto.subtle.importKey('spki', createPublicKey(key).export({ format: 'der', type: 'spki' }), ALG, true, ['verify']);
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+    name: `CN=${meterEnrollmentId(meter.meterId)}`,
+    keys: { privateKey, publicKey },
+    signingAlgorithm: ALG,
+  });
+  return `${csr.toString('pem')}\n`;
 }
 
 /** Signs a reading with its meter: the `{reading, signature}` body of POST /v1/readings. */

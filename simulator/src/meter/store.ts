@@ -34,6 +34,18 @@ export function saveMeter(dir: string, meter: Meter): MeterPaths {
   return p;
 }
 
+/**
+ * Replaces the saved meter's certificate with `certificatePem` (a CA-issued one for the
+ * same key), leaving the key file untouched; refuses a certificate for another key.
+ */
+export function saveMeterCertificate(dir: string, meterId: string, certificatePem: string): MeterPaths {
+  const current = loadMeter(dir, meterId);
+  meterFromPem(meterId, certificatePem, current.privateKeyPem!); // throws if the key does not match
+  const p = meterPaths(dir, meterId);
+  writeFileSync(p.certificate, certificatePem);
+  return p;
+}
+
 /** The meter saved in `dir`; an error naming the missing file if there is none. */
 export function loadMeter(dir: string, meterId: string): Meter {
   const p = meterPaths(dir, meterId);
