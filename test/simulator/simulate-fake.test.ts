@@ -11,6 +11,10 @@ import { RunOptions, runSimulation } from '@ecch/simulator/sim/run';
 import { SCENARIOS } from '@ecch/simulator/sim/scenario';
 import { FakeOptions, startFakeGateway } from './fake-gateway';
 
+// Each run now also makes ten meters (a P-256 key and a self-signed certificate each) and
+// signs and reconciles every hour: seconds on a loaded 2-core machine, beyond jest's 5 s default.
+jest.setTimeout(60_000);
+
 const lot2 = loadCommunity('lot2');
 
 async function runOnFake(fake: FakeOptions, opts: Partial<RunOptions> = {}) {
