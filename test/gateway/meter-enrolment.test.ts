@@ -11,6 +11,7 @@ import path from 'node:path';
 import * as x509 from '@peculiar/x509';
 import type { FastifyInstance } from 'fastify';
 import { csrFor, newKeyAndCsr } from '@ecch/gateway-api/identity/csr';
+import { EnrolmentUnavailable, type EnrolmentAuthority } from '@ecch/gateway-api/identity/enrolment-authority';
 import { ADMIN, call, expectProblem, openGateway, registerHousehold, removeDir, tempDataDir } from './support/gateway';
 
 x509.cryptoProvider.set(webcrypto as never);
@@ -92,5 +93,20 @@ describe('POST /v1/meters/enrolments', () => {
     expect(existsSync(path.join(dir, 'ca', 'registrations', 'me-m4@meter.json'))).toBe(false);
     expect((await call(app, 'POST', '/v1/meters/enrolments', ADMIN, { meterId: 'bad id!', csr: 'x' })).status).toBe(400);
     expect((await call(app, 'POST', '/v1/meters/enrolments', ADMIN, { meterId: 'me-m4' })).status).toBe(400);
+  });
+
+  it('an enrolment id someone else registered at the CA is 409 ALREADY_EXISTS; a CA that does not answer is 503 CA_UNAVAILABLE', async () => {
+    const authority = (app.gateway.identities as unknown as { authority: EnrolmentAuthority }).authority;
+    await authority.register({ enrollmentId: 'me-m5@meter', secret: 'an operator secret, not the gateway one', maxEnrollments: -1 });
+    expectProblem(await enrol('me-m5', (await newKeyAndCsr('me-m5@meter')).csr), 409, 'ALREADY_EXISTS');
+
+    const register = authority.register.bind(authority);
+    authority.register = () => Promise.reject(new EnrolmentUnavailable('connect ECONNREFUSED'));
+    try {
+      expectProblem(await enrol('me-m6', (await newKeyAndCsr('me-m6@meter')).csr), 503, 'CA_UNAVAILABLE');
+    } finally {
+      authority.register = register;
+    }
+    expect(existsSync(path.join(dir, 'ca', 'registrations', 'me-m6@meter.json'))).toBe(false);
   });
 });
