@@ -1,5 +1,5 @@
 /**
- * POST /v1/meters/enrolments on the embedded ledger (its in-process CA): the NA has the
+ * POST /v1/meter-enrolments on the embedded ledger (its in-process CA): the NA has the
  * Community CA sign a meter's CSR with `ecch.meter=<meterId>`; the meter keeps its key.
  * NA only, a bad CSR 422 registering nothing, a retry after a lost reply completes
  * with a certificate for the same key, and the certificate registers as the meter.
@@ -31,7 +31,7 @@ afterAll(async () => {
   removeDir(dir);
 });
 
-const enrol = (meterId: string, csr: string, token = ADMIN) => call(app, 'POST', '/v1/meters/enrolments', token, { meterId, csr });
+const enrol = (meterId: string, csr: string, token = ADMIN) => call(app, 'POST', '/v1/meter-enrolments', token, { meterId, csr });
 
 function attrsOf(pem: string): Record<string, string> | undefined {
   const ext = new x509.X509Certificate(pem).getExtension('1.2.3.4.5.6.7.8.1');
@@ -40,7 +40,7 @@ function attrsOf(pem: string): Record<string, string> | undefined {
 
 const spki = (pem: string) => createPublicKey(pem).export({ format: 'der', type: 'spki' }).toString('hex');
 
-describe('POST /v1/meters/enrolments', () => {
+describe('POST /v1/meter-enrolments', () => {
   it('the NA gets a CA-issued certificate for the meter\'s own key carrying ecch.meter=<meterId>, not ecch.role; it registers as the meter', async () => {
     const { privateKey, csr } = await newKeyAndCsr('me-m1@meter');
     const r = await enrol('me-m1', csr);
@@ -91,8 +91,8 @@ describe('POST /v1/meters/enrolments', () => {
     expectProblem(await enrol('me-m4', await csrFor(privateKey, 'me-m4')), 422, 'INVALID_CSR'); // the bare meter id
     expectProblem(await enrol('me-m4', await csrFor(privateKey, 'me-h1')), 422, 'INVALID_CSR'); // a participant's id
     expect(existsSync(path.join(dir, 'ca', 'registrations', 'me-m4@meter.json'))).toBe(false);
-    expect((await call(app, 'POST', '/v1/meters/enrolments', ADMIN, { meterId: 'bad id!', csr: 'x' })).status).toBe(400);
-    expect((await call(app, 'POST', '/v1/meters/enrolments', ADMIN, { meterId: 'me-m4' })).status).toBe(400);
+    expect((await call(app, 'POST', '/v1/meter-enrolments', ADMIN, { meterId: 'bad id!', csr: 'x' })).status).toBe(400);
+    expect((await call(app, 'POST', '/v1/meter-enrolments', ADMIN, { meterId: 'me-m4' })).status).toBe(400);
   });
 
   it('an enrolment id someone else registered at the CA is 409 ALREADY_EXISTS; a CA that does not answer is 503 CA_UNAVAILABLE', async () => {

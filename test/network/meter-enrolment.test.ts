@@ -1,6 +1,6 @@
 /**
  * A meter enrolled at the Community Fabric CA through the gateway, on the real network:
- * POST /v1/meters/enrolments registers `<meterId>@meter` with `ecch.meter=<meterId>` as
+ * POST /v1/meter-enrolments registers `<meterId>@meter` with `ecch.meter=<meterId>` as
  * the gateway's registrar (hf.Registrar.Attributes=ecch.meter) and has Fabric CA sign
  * the meter's CSR. Its certificate is issued by the Community CA, carries
  * ecch.meter=<meterId> and not ecch.role; the NA registers it, and a reading the meter
@@ -49,7 +49,7 @@ it('a meter enrolled at the Community Fabric CA carries ecch.meter=<meterId>, no
   const meterId = `m-${tag}`;
 
   const { privateKey, csr } = await newKeyAndCsr(`${meterId}@meter`);
-  const r = await g.call('POST', '/v1/meters/enrolments', ADMIN, { meterId, csr });
+  const r = await g.call('POST', '/v1/meter-enrolments', ADMIN, { meterId, csr });
   expect([r.status, r.body.code]).toEqual([201, undefined]);
   const communityCa = readFileSync(conn.orgs[COMMUNITY].ca.certPath, 'utf8');
   expect(r.body.caCertificate.trim()).toBe(communityCa.trim());
@@ -64,13 +64,13 @@ it('a meter enrolled at the Community Fabric CA carries ecch.meter=<meterId>, no
   expect(attrs?.['hf.EnrollmentID']).toBe(`${meterId}@meter`);
 
   // A retry after a lost reply: Fabric CA signs the same CSR again, for the same key and meter.
-  const again = await g.call('POST', '/v1/meters/enrolments', ADMIN, { meterId, csr });
+  const again = await g.call('POST', '/v1/meter-enrolments', ADMIN, { meterId, csr });
   expect(again.status).toBe(201);
   expect(spki(again.body.certificate)).toBe(spki(privateKey));
   expect(certAttrs(again.body.certificate)?.['ecch.meter']).toBe(meterId);
   // A household may not enrol meters; a CSR for another id is refused by the gateway before the CA.
-  expect((await g.call('POST', '/v1/meters/enrolments', token, { meterId, csr })).status).toBe(403);
-  const wrongCn = await g.call('POST', '/v1/meters/enrolments', ADMIN, { meterId: `${meterId}x`, csr });
+  expect((await g.call('POST', '/v1/meter-enrolments', token, { meterId, csr })).status).toBe(403);
+  const wrongCn = await g.call('POST', '/v1/meter-enrolments', ADMIN, { meterId: `${meterId}x`, csr });
   expect([wrongCn.status, wrongCn.body.code]).toEqual([422, 'INVALID_CSR']);
 
   // Registered by the NA; the chaincode refuses it under another meter id.

@@ -5,7 +5,7 @@
  *
  *   init     --meter ID --dir DIR                     make the meter's key and certificate, print the certificate's path
  *   enrol    --meter ID --dir DIR --gateway-url URL [--admin-token T]   NA: the Community CA signs the meter's CSR
- *                                                     (POST /v1/meters/enrolments); the certificate replaces the self-signed one, the key stays
+ *                                                     (POST /v1/meter-enrolments); the certificate replaces the self-signed one, the key stays
  *   register --meter ID --dir DIR --participant P --gateway-url URL [--admin-token T]   NA: POST /v1/meters
  *   sign     --meter ID --dir DIR --interval-start T --import-wh N --export-wh N --seq N [--interval-minutes 60]
  *                                                     print {reading, signature}
@@ -98,7 +98,7 @@ withMeter(program.command('init').description("make the meter's P-256 key and se
     process.stdout.write(`${paths.certificate}\n`);
   });
 
-withMeter(program.command('enrol').description("NA: have the Community CA sign the meter's CSR (POST /v1/meters/enrolments) and keep its certificate beside the key"))
+withMeter(program.command('enrol').description("NA: have the Community CA sign the meter's CSR (POST /v1/meter-enrolments) and keep its certificate beside the key"))
   .requiredOption('--gateway-url <url>', 'gateway base URL')
   .option('--admin-token <token>', 'NA token (default: env GATEWAY_ADMIN_TOKEN)')
   .action(async (o: { meter: string; dir: string; gatewayUrl: string; adminToken?: string }) => {

@@ -80,9 +80,9 @@ export class GatewayApi {
     return (await this.http.request<Account>('GET', '/v1/accounts/grid', { token: admin })).body;
   }
 
-  /** NA: the Community CA signs the meter's CSR (POST /v1/meters/enrolments); a retry gets a certificate for the same key. */
+  /** NA: the Community CA signs the meter's CSR (POST /v1/meter-enrolments); a retry gets a certificate for the same key. */
   async enrolMeter(admin: string, m: { meterId: string; csr: string }): Promise<{ meterId: string; certificate: string; caCertificate: string }> {
-    return (await this.http.request<{ meterId: string; certificate: string; caCertificate: string }>('POST', '/v1/meters/enrolments', { token: admin, body: m })).body;
+    return (await this.http.request<{ meterId: string; certificate: string; caCertificate: string }>('POST', '/v1/meter-enrolments', { token: admin, body: m })).body;
   }
 
   async registerMeter(admin: string, m: { meterId: string; participantId: string; certificate: string }): Promise<Meter> {

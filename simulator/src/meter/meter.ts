@@ -91,7 +91,7 @@ export function meterEnrollmentId(meterId: string): string {
 
 /**
  * A PKCS#10 request for the meter's own key, subject CN = its enrolment id (Fabric CA
- * signs a CSR only for the id enrolling): what POST /v1/meters/enrolments sends to the
+ * signs a CSR only for the id enrolling): what POST /v1/meter-enrolments sends to the
  * CA. The key stays with the meter; only the request leaves.
  */
 export async function meterCsr(meter: Meter): Promise<string> {

@@ -47,7 +47,7 @@ const meterRoutes: RoutesPlugin = async (app) => {
   );
 
   app.post(
-    '/meters/enrolments',
+    '/meter-enrolments',
     {
       config: { access: 'na' },
       schema: {
