@@ -102,7 +102,7 @@ export function markdown(run: ReplayRecord): string {
     '# Seed 003\'s virtual power plant on our ledger: the four cases under RS1',
     '',
     `\`npm run vpp -- --out simulator/results/vpp-rs1\` (seed ${run.config.seed}, delivery day ${run.config.date} in Perth, each auction open ${run.config.windowMs} ms). ` +
-      `Seed: \`../shared/seeds/${SEED_FILE}\` (Seven et al. 2020), Tables 2–4. The agents and every assumption: [docs/vpp-study.md](../../../docs/vpp-study.md).`,
+      `Seed: Seven et al., “Peer-to-Peer Energy Trading in Virtual Power Plant Based on Blockchain Smart Contracts”, IEEE Access 2020, Tables 2–4. The agents and every assumption: [docs/vpp-study.md](../../../docs/vpp-study.md).`,
     '',
     `Prices (µ/kWh): grid B ${price(run.config.prices.gridBuyPrice)}, feed-in S ${price(run.config.prices.gridSellPrice)}, increment ${price(run.config.prices.increment)}; ` +
       `ESS reserve ${price(run.config.prices.essReserve)}, ESS max buy ${price(run.config.prices.essMaxBuy)}, diesel reserve ${price(run.config.prices.dieselReserve)}. ` +
