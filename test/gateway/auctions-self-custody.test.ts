@@ -6,6 +6,7 @@
  * name) and the winner never, as a stranger would through the custodial routes.
  */
 import 'reflect-metadata';
+import { expectedCall } from '../../examples/household-client/src';
 import { ADMIN, call, expectProblem, registerHousehold, removeDir, rfc3339, tempDataDir } from './support/gateway';
 import { listeningGateway, selfCustodyHousehold, type ListeningGateway, type SelfCustodyHousehold } from './support/self-custody';
 
@@ -48,7 +49,10 @@ it('bids only through a signed transaction, and reads an auction as a stranger w
   // Its own key signs the bid: the gateway prepares, the household signs each step.
   const params = { auctionId: 'sc-a1', maxPrice: 60000, clientBidId: 's1-1' };
   const expected = { contract: 'auctions', transaction: 'Bid', args: ['sc-a1', JSON.stringify({ maxPrice: 60000, clientBidId: 's1-1' })] };
-  const prepared = await s1.client.prepare('auction.bid', params, expected);
+  // The client knows the call a bid is, whatever order the caller wrote its fields in.
+  expect(expectedCall('auction.bid', { clientBidId: 's1-1', maxPrice: 60000, auctionId: 'sc-a1' })).toEqual(expected);
+  expect(expectedCall('auction.bid', { auctionId: 'sc-a1', maxPrice: 60000 })).toEqual({ ...expected, args: ['sc-a1', '{"maxPrice":60000}'] });
+  const prepared = await s1.client.prepare('auction.bid', params);
   const endorsed = await s1.client.endorse<{ bidderId: string; maxPrice: number }>(prepared);
   expect(endorsed.result).toMatchObject({ bidderId: 's1', maxPrice: 60000 });
   const committed = await s1.client.commit<{ bidderId: string }>(prepared, endorsed, await s1.client.submit(prepared, endorsed));

@@ -238,6 +238,12 @@ export function expectedCall(action: string, params: Record<string, unknown>, pa
       return { contract: 'orders', transaction: 'Amend', args: [marketId, String(orderId), JSON.stringify(rest)] };
     case 'order.cancel':
       return { contract: 'orders', transaction: 'Cancel', args: [marketId, String(orderId)] };
+    // The gateway writes the bid's input as {maxPrice, clientBidId?}, in that order.
+    case 'auction.bid': {
+      const bid: { maxPrice: unknown; clientBidId?: unknown } = { maxPrice: params.maxPrice };
+      if (params.clientBidId !== undefined) bid.clientBidId = params.clientBidId;
+      return { contract: 'auctions', transaction: 'Bid', args: [String(params.auctionId), JSON.stringify(bid)] };
+    }
     default:
       return undefined;
   }
