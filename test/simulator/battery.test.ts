@@ -6,11 +6,11 @@ const step = fc.record({ surplus: fc.integer({ min: 0, max: 12_000 }), deficit: 
 
 describe('battery (5 kWh, 2.5 kW, 98 % / 99.99 %)', () => {
   it('when charging 2.5 kWh into an empty battery, then 2450 Wh are stored and 50 Wh lost', () => {
-    expect(stepBattery(ECCH_BATTERY, 0, 4000, 0)).toEqual({ socBeforeWh: 0, socAfterWh: 2450, chargedWh: 2500, dischargedWh: 0, lossWh: 50 });
+    expect(stepBattery(ECCH_BATTERY, 0, 4000, 0)).toEqual({ socBeforeWh: 0, socAfterWh: 2450, chargedWh: 2500, dischargedWh: 0, soldWh: 0, lossWh: 50 });
   });
 
   it('when discharging 2.5 kWh from a full battery, then ⌈2500 / 0.9999⌉ = 2501 Wh are drawn', () => {
-    expect(stepBattery(ECCH_BATTERY, cap, 0, 3000)).toEqual({ socBeforeWh: cap, socAfterWh: 2499, chargedWh: 0, dischargedWh: 2500, lossWh: 1 });
+    expect(stepBattery(ECCH_BATTERY, cap, 0, 3000)).toEqual({ socBeforeWh: cap, socAfterWh: 2499, chargedWh: 0, dischargedWh: 2500, soldWh: 0, lossWh: 1 });
   });
 
   it('when nearly full, then it takes only what fits after losses', () => {

@@ -35,7 +35,7 @@ describe('simulate and report commands', () => {
 
   it('when pointed at a gateway, then it writes CSVs, summary.json, report.md and four SVG charts, with plain progress lines on stderr', async () => {
     const { stdout, stderr } = await simulate('S1', 's1');
-    expect(stdout).toMatch(/lot2 S1: 3 h, 10 homes, wall time [\d.]+ s, P2P [\d.]+ kWh, imbalance \+[\d.]+ \/ −[\d.]+ kWh, checks passed/);
+    expect(stdout).toMatch(/lot2 S1: 3 h, 10 homes, wall time [\d.]+ s, P2P [\d.]+ kWh, imbalance \+[\d.]+ \/ −[\d.]+ kWh, \d+ requests, [\d.]+ per second, checks passed/);
     expect(stderr).toMatch(/lot2 S1: 1\/3 hours/);
     expect(stderr).toMatch(/lot2 S1: 3\/3 hours/);
     const dir = join(out, 's1');

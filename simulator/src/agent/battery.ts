@@ -26,8 +26,10 @@ export interface BatteryStep {
   socAfterWh: number;
   /** AC energy taken from the home's surplus. */
   chargedWh: number;
-  /** AC energy delivered to the home's load. */
+  /** AC energy out of the battery: to the home's load, plus `soldWh` to the market. */
   dischargedWh: number;
+  /** The part of `dischargedWh` offered to the market (the `trade` policy; 0 under `self`). */
+  soldWh: number;
   lossWh: number;
 }
 
@@ -46,13 +48,34 @@ export function stepBattery(spec: BatterySpec, socWh: number, surplusWh: number,
     const fits = Math.floor((headroom * c.den + c.den - 1) / c.num);
     const chargedWh = Math.min(surplusWh, spec.maxWhPerHour, fits);
     const stored = Math.floor((chargedWh * c.num) / c.den);
-    return { socBeforeWh: socWh, socAfterWh: socWh + stored, chargedWh, dischargedWh: 0, lossWh: chargedWh - stored };
+    return { socBeforeWh: socWh, socAfterWh: socWh + stored, chargedWh, dischargedWh: 0, soldWh: 0, lossWh: chargedWh - stored };
   }
   if (deficitWh > 0) {
     // Largest AC output whose draw ⌈out·den/num⌉ fits in the stored energy: out ≤ ⌊soc·num/den⌋.
     const dischargedWh = Math.min(deficitWh, spec.maxWhPerHour, Math.floor((socWh * d.num) / d.den));
     const drawn = Math.ceil((dischargedWh * d.den) / d.num);
-    return { socBeforeWh: socWh, socAfterWh: socWh - drawn, chargedWh: 0, dischargedWh, lossWh: drawn - dischargedWh };
+    return { socBeforeWh: socWh, socAfterWh: socWh - drawn, chargedWh: 0, dischargedWh, soldWh: 0, lossWh: drawn - dischargedWh };
   }
-  return { socBeforeWh: socWh, socAfterWh: socWh, chargedWh: 0, dischargedWh: 0, lossWh: 0 };
+  return { socBeforeWh: socWh, socAfterWh: socWh, chargedWh: 0, dischargedWh: 0, soldWh: 0, lossWh: 0 };
+}
+
+/**
+ * One hour of a battery that may also sell (the `trade` policy): first the hour of
+ * `stepBattery`, then, in an hour it does not charge, it discharges further to the
+ * market while the state of charge stays at or above `keepWh` (stored Wh) and the
+ * hour's AC output stays within the power limit. The whole hour's output is drawn
+ * once, ⌈out / ηd⌉, so the Wh account stays exact.
+ */
+export function stepBatteryAndSell(spec: BatterySpec, socWh: number, surplusWh: number, deficitWh: number, keepWh: number): BatteryStep {
+  const own = stepBattery(spec, socWh, surplusWh, deficitWh);
+  if (own.chargedWh > 0 || surplusWh > 0) return own;
+  const d = spec.dischargeEff;
+  const keep = Math.min(Math.max(0, Math.ceil(keepWh)), spec.capacityWh);
+  // Largest total AC output whose draw leaves at least `keep` stored: ⌈out·den/num⌉ ≤ soc − keep ⇔ out ≤ ⌊(soc − keep)·num/den⌋.
+  const maxOut = socWh > keep ? Math.floor(((socWh - keep) * d.num) / d.den) : 0;
+  const soldWh = Math.max(0, Math.min(spec.maxWhPerHour - own.dischargedWh, maxOut - own.dischargedWh));
+  if (soldWh === 0) return own;
+  const dischargedWh = own.dischargedWh + soldWh;
+  const drawn = Math.ceil((dischargedWh * d.den) / d.num);
+  return { socBeforeWh: socWh, socAfterWh: socWh - drawn, chargedWh: 0, dischargedWh, soldWh, lossWh: drawn - dischargedWh };
 }

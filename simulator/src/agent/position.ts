@@ -5,7 +5,7 @@
  *
  * Balance, exactly in Wh: generation + import = demand + export + ΔSoC + loss.
  */
-import { BatterySpec, BatteryStep, stepBattery } from './battery';
+import { BatterySpec, BatteryStep, stepBattery, stepBatteryAndSell } from './battery';
 
 export interface HourInput {
   generationWh: number;
@@ -24,7 +24,12 @@ export interface Position {
   importWh: number;
 }
 
-export function netPosition(input: HourInput, battery: BatterySpec | null, socWh: number): Position {
+/**
+ * `keepWh` (the `trade` battery policy, battery-policy.ts): the battery may also sell
+ * what it holds above keepWh in an hour it does not charge; omitted, it only serves the
+ * home (the `self` policy).
+ */
+export function netPosition(input: HourInput, battery: BatterySpec | null, socWh: number, keepWh?: number): Position {
   const { generationWh, demandWh } = input;
   if (!Number.isInteger(generationWh) || !Number.isInteger(demandWh) || generationWh < 0 || demandWh < 0) {
     throw new RangeError('generation and demand must be integer Wh ≥ 0');
@@ -33,14 +38,16 @@ export function netPosition(input: HourInput, battery: BatterySpec | null, socWh
   const surplus = generationWh - selfUseWh;
   const deficit = demandWh - selfUseWh;
   const step: BatteryStep = battery
-    ? stepBattery(battery, socWh, surplus, deficit)
-    : { socBeforeWh: socWh, socAfterWh: socWh, chargedWh: 0, dischargedWh: 0, lossWh: 0 };
+    ? keepWh === undefined
+      ? stepBattery(battery, socWh, surplus, deficit)
+      : stepBatteryAndSell(battery, socWh, surplus, deficit, keepWh)
+    : { socBeforeWh: socWh, socAfterWh: socWh, chargedWh: 0, dischargedWh: 0, soldWh: 0, lossWh: 0 };
   return {
     generationWh,
     demandWh,
     selfUseWh,
     battery: step,
-    exportWh: surplus - step.chargedWh,
-    importWh: deficit - step.dischargedWh,
+    exportWh: surplus - step.chargedWh + step.soldWh,
+    importWh: deficit - (step.dischargedWh - step.soldWh),
   };
 }

@@ -51,9 +51,18 @@ export function energySpec(m: ChartData, title: string): Spec {
 
 /** SDR and the clearing prices against the grid tariffs, per hour. */
 export function pricesSpec(m: ChartData, title: string): Spec {
+  // SDR publishes Ps and Pb; the other mechanisms are drawn with the price of their internal energy (none in an hour without trade).
+  const clearing = (h: ChartData['hours'][number]) =>
+    h.communityPrice !== undefined
+      ? h.communityPrice === null
+        ? []
+        : [{ hour: h.hour, series: 'community price (internal energy)', qar: h.communityPrice / 1e6 }]
+      : [
+          { hour: h.hour, series: 'Ps (community sell price)', qar: (h.sellPrice ?? 0) / 1e6 },
+          { hour: h.hour, series: 'Pb (buyers’ average price)', qar: (h.buyPrice ?? 0) / 1e6 },
+        ];
   const prices = m.hours.flatMap((h) => [
-    { hour: h.hour, series: 'Ps (community sell price)', qar: h.sellPrice / 1e6 },
-    { hour: h.hour, series: 'Pb (buyers’ average price)', qar: h.buyPrice / 1e6 },
+    ...clearing(h),
     { hour: h.hour, series: 'B (grid retail)', qar: h.gridBuyPrice / 1e6 },
     { hour: h.hour, series: 'S (feed-in)', qar: h.gridSellPrice / 1e6 },
   ]);

@@ -1,11 +1,13 @@
 /**
  * `npm run report -- DIR1 DIR2 DIR3 [--out FILE|DIR]`: the side-by-side table of finished runs.
  * `npm run report -- --charts DIR...`: re-render runs' SVG charts from their CSVs.
+ * `npm run report -- DIR... --out FILE.md --with-charts`: the table and its charts (energy, money, gains).
  */
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeComparison } from '../report/compare-files';
+import { writeComparison, writeComparisonWithCharts } from '../report/compare-files';
+import { runTitle } from '../report/format';
 import { readMetrics } from '../report/read-metrics';
 import { Summary } from '../report/summary';
 import { writeCharts } from '../report/write';
@@ -15,16 +17,22 @@ const program = new Command('report')
   .argument('<dirs...>', 'run folders')
   .option('--out <path>', 'write comparison.md here (a folder or a .md file) instead of stdout')
   .option('--charts', "re-render each run's charts/ from its hours.csv and households.csv")
+  .option('--with-charts', 'with --out: also draw the comparison (energy, money kept, each home’s gain) into <name>-charts/ beside it')
   .parse();
 
 async function main(): Promise<void> {
-  const { out, charts } = program.opts<{ out?: string; charts?: boolean }>();
+  const { out, charts, withCharts } = program.opts<{ out?: string; charts?: boolean; withCharts?: boolean }>();
   if (charts) {
     for (const dir of program.args) {
       const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
-      await writeCharts(dir, readMetrics(dir), `${s.config.community} ${s.config.scenario}`);
+      await writeCharts(dir, readMetrics(dir), runTitle(s.config));
       process.stderr.write(`charts re-rendered in ${dir}\n`);
     }
+    return;
+  }
+  if (withCharts) {
+    if (!out) throw new Error('--with-charts needs --out');
+    await writeComparisonWithCharts(program.args, out);
     return;
   }
   const text = writeComparison(program.args, out);

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { BATTERY_POLICIES, BatteryPolicy } from '../agent/battery-policy';
 import { StrategyName } from '../agent/strategy';
 import { ECCH_SEED } from '../fixtures/community';
 import { DEFAULT_DATE } from '../fixtures/generate';
@@ -22,6 +23,7 @@ import { loadCommunity } from '../sim/community';
 import { RunRecord } from '../sim/record';
 import { runSimulation } from '../sim/run';
 import { FORECAST_ERROR_MODELS, ForecastErrorModel } from '../sim/forecast';
+import { Mechanism, MECHANISMS } from '../sim/mechanism';
 import { scenarioById } from '../sim/scenario';
 import { createProgress } from './progress';
 
@@ -46,12 +48,21 @@ interface Opts {
   forecastError: ForecastErrorModel;
   metering: 'on' | 'off';
   readingBatch: number;
+  mechanism: Mechanism;
+  batteryPolicy: BatteryPolicy;
+  demandResponse: number;
 }
 
 const int = (v: string) => {
   const n = Number.parseInt(v, 10);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`expected a positive integer, got "${v}"`);
   return n;
+};
+
+const share = (v: string) => {
+  const x = Number(v);
+  if (!Number.isFinite(x) || x < 0 || x > 1) throw new Error(`expected a share between 0 and 1, got "${v}"`);
+  return x;
 };
 
 const program = new Command('simulate')
@@ -78,6 +89,13 @@ const program = new Command('simulate')
   )
   .addOption(new Option('--metering <on|off>', 'register meters, submit signed readings and reconcile every market').choices(['on', 'off']).default('on'))
   .option('--reading-batch <n>', 'readings per POST /v1/readings batch', int, 100)
+  .addOption(new Option('--mechanism <name>', 'how every market clears (mechanisms.md)').choices([...MECHANISMS]).default('sdr'))
+  .addOption(
+    new Option('--battery-policy <name>', 'self: batteries serve their home only; trade: they may also sell what their home will not need (docs/study.md)')
+      .choices([...BATTERY_POLICIES])
+      .default('self'),
+  )
+  .option('--demand-response <share>', "share of each home's daily demand shifted toward cheap hours, 0-1 (docs/study.md)", share, 0)
   .option('--no-charts', 'skip the SVG charts')
   .option('--compare <dirs...>', 'write a side-by-side report of finished runs (into --out, or print it)')
   .parse();
@@ -92,7 +110,10 @@ async function main(o: Opts): Promise<number> {
   const out = resolve(o.out);
   const community = loadCommunity(o.community);
   const scenario = scenarioById(o.scenario);
-  const label = `${o.community} ${scenario.id}`;
+  const variant = [o.mechanism === 'sdr' ? '' : o.mechanism, o.batteryPolicy === 'self' ? '' : `battery ${o.batteryPolicy}`, o.demandResponse ? `DR ${o.demandResponse}` : '']
+    .filter(Boolean)
+    .join(', ');
+  const label = `${o.community} ${scenario.id}${variant ? ` (${variant})` : ''}`;
   const progress = createProgress(label);
 
   let gateway: RunningGateway | undefined;
@@ -135,9 +156,12 @@ async function main(o: Opts): Promise<number> {
       forecastError: o.forecastError,
       metering: o.metering === 'on',
       readingBatch: o.readingBatch,
+      mechanism: o.mechanism,
+      batteryPolicy: o.batteryPolicy,
+      demandResponse: o.demandResponse,
       onStage: (t) => progress.stage(t),
       onHour: (done, total, h) =>
-        progress.tick(done, total, `${h.deliveryStart} traded ${(h.result.internalWh / 1000).toFixed(1)} kWh at ${(h.result.sellPrice / 1e6).toFixed(4)} QAR/kWh`),
+        progress.tick(done, total, `${h.deliveryStart} traded ${(h.result.internalWh / 1000).toFixed(1)} kWh at ${h.result.sellPrice === null ? 'n/a' : (h.result.sellPrice / 1e6).toFixed(4)} QAR/kWh`),
     });
   } finally {
     progress.stop();
@@ -149,7 +173,8 @@ async function main(o: Opts): Promise<number> {
   process.stdout.write(
     `${label}: ${o.hours} h, ${community.households.length} homes, wall time ${(run.timing.wallMs / 1000).toFixed(1)} s, ` +
       `P2P ${(summary.energyWh.p2pTraded / 1000).toFixed(1)} kWh, ` +
-      `imbalance +${(summary.imbalance.overWh / 1000).toFixed(1)} / −${(summary.imbalance.underWh / 1000).toFixed(1)} kWh, checks ${ok ? 'passed' : 'FAILED'} → ${out}\n`,
+      `imbalance +${(summary.imbalance.overWh / 1000).toFixed(1)} / −${(summary.imbalance.underWh / 1000).toFixed(1)} kWh, ` +
+      `${run.timing.httpRequests} requests, ${summary.timing.requestsPerSecond} per second, checks ${ok ? 'passed' : 'FAILED'} → ${out}\n`,
   );
   return ok ? 0 : 2;
 }

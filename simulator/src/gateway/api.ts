@@ -1,6 +1,7 @@
 /** The endpoints of api.md the demonstrator drives, one method each. */
 import { Http, HttpOptions } from './http';
 import type { SignedReading } from '../meter/reading';
+import type { Mechanism } from '../sim/mechanism';
 import { Account, Market, MarketResult, Meter, Order, OrderBook, Participant, Reconciliation, ReadingResult } from './types';
 
 export interface NewParticipant {
@@ -20,6 +21,8 @@ export interface NewMarket {
   gridSellPrice: number;
   /** Minutes after delivery during which readings may arrive before reconciliation (api.md default 60). */
   readingWindowMinutes?: number;
+  /** How the market clears (api.md default sdr). */
+  mechanism?: Mechanism;
 }
 
 export interface NewOrder {

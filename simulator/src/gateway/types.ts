@@ -38,6 +38,8 @@ export interface Allocation {
   energyWh: number;
   internalWh: number;
   gridWh: number;
+  /** The order's average price per internal kWh, null when internalWh = 0 (mechanisms.md §1). */
+  price?: number | null;
   amount: number;
 }
 
@@ -45,8 +47,11 @@ export interface MarketResult {
   marketId: string;
   mechanism: string;
   sdr: { supplyWh: number; demandWh: number; ratio: string | number | null };
-  sellPrice: number;
-  buyPrice: number;
+  /** The price of every internal kWh (mechanisms.md §1); null for pay-as-bid and when nothing traded (absent from older gateways). */
+  internalPrice?: number | null;
+  /** SDR: Ps and Pb; the other mechanisms: the accepted sides' average price, null without one (mechanisms.md §1). */
+  sellPrice: number | null;
+  buyPrice: number | null;
   internalWh: number;
   gridImportWh: number;
   gridExportWh: number;

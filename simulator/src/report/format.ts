@@ -14,3 +14,13 @@ export function table(head: readonly string[], rows: readonly (readonly (string 
 /** "48 h from 2026-06-21 00:00 (Doha)". */
 export const window = (c: { hours: number; date: string; fromHour: number }) =>
   `${c.hours} h from ${c.date} ${String(c.fromHour).padStart(2, '0')}:00 (Doha)`;
+
+/** "lot2 S2", plus what differs from the defaults: "lot2 S2 (mmr, battery trade, DR 10 %)". */
+export function runTitle(c: { community: string; scenario: string; mechanism?: string; batteryPolicy?: string; demandResponse?: number }): string {
+  const v = [
+    c.mechanism && c.mechanism !== 'sdr' ? c.mechanism : '',
+    c.batteryPolicy && c.batteryPolicy !== 'self' ? `battery ${c.batteryPolicy}` : '',
+    c.demandResponse ? `DR ${Math.round(c.demandResponse * 100)} %` : '',
+  ].filter(Boolean);
+  return `${c.community} ${c.scenario}${v.length ? ` (${v.join(', ')})` : ''}`;
+}

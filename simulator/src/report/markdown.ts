@@ -1,7 +1,7 @@
 /** report.md of one run: what was traded, with whom, and who gained what. */
 import { Metrics } from './metrics';
 import { checksPassed, Summary } from './summary';
-import { kwh, pct, price, qar, seconds, table, window } from './format';
+import { kwh, pct, price, qar, runTitle, seconds, table, window } from './format';
 
 export const CHART_FILES = {
   energy: 'charts/energy.svg',
@@ -14,16 +14,20 @@ export function renderReport(s: Summary, m: Metrics): string {
   const c = s.config;
   const e = s.energyWh;
   const out: string[] = [];
-  out.push(`# ECCH demonstrator: ${c.community}, ${c.scenario}, ${window(c)}`);
+  out.push(`# ECCH demonstrator: ${runTitle(c)}, ${window(c)}`);
   out.push('');
   out.push(
     `${c.scenarioTitle}. ${s.homes.total} homes (${s.homes.withPv} with PV, ${s.homes.pvKwp} kWp in all; ` +
       `${s.homes.withBattery} with a battery). Tariff \`${c.tariff}\`, strategy \`${c.strategy}\`` +
       `${c.strategy === 'margin' ? ` (margin ${c.margin * 100} % of the spread, amended after reading the order book)` : ''}, seed ${c.seed}. ` +
-      `Ledger: ${c.ledger}. Demand, PV and homes are synthetic (see fixtures/README.md).`,
+      `Ledger: ${c.ledger}. Mechanism \`${c.mechanism ?? 'sdr'}\`, battery policy \`${c.batteryPolicy ?? 'self'}\`, ` +
+      `demand response ${c.demandResponse ? `${pct(c.demandResponse, 0)} of each home's daily demand shifted toward cheap hours` : 'none'} (docs/study.md). ` +
+      `Demand, PV and homes are synthetic (see fixtures/README.md).`,
   );
   out.push('');
-  out.push(`Wall time ${seconds(s.timing.wallMs)} for ${s.timing.httpRequests} HTTP requests (started ${s.timing.startedAt}).`);
+  out.push(
+    `Wall time ${seconds(s.timing.wallMs)} for ${s.timing.httpRequests} HTTP requests, ${s.timing.requestsPerSecond} requests per second (started ${s.timing.startedAt}).`,
+  );
   out.push('');
   out.push('## Energy');
   out.push('');
@@ -36,9 +40,11 @@ export function renderReport(s: Summary, m: Metrics): string {
         ['PV used at home', kwh(e.selfUse), kwh(e.selfUse)],
         ['battery charged / discharged / lost', `${kwh(e.batteryCharged)} / ${kwh(e.batteryDischarged)} / ${kwh(e.batteryLoss, 3)}`, 'same'],
         ['left in batteries at the end', kwh(e.batteryEnd), kwh(e.batteryEnd)],
+        ...(c.batteryPolicy === 'trade' ? [['sold from batteries to the market (in the discharged)', kwh(e.batterySold), 'same']] : []),
         ['traded P2P inside the community', kwh(e.p2pTraded), '0.0'],
         ['grid import', kwh(e.gridImport), kwh(e.baselineGridImport)],
         ['grid export', kwh(e.gridExport), kwh(e.baselineGridExport)],
+        ['peak hourly grid import (kWh in one hour)', kwh(s.peaksWh.gridImport), kwh(s.peaksWh.baselineGridImport)],
         ['community self-sufficiency', pct(s.ratios.selfSufficiency), pct(s.ratios.baselineSelfSufficiency)],
         ['PV self-consumption in the community', pct(s.ratios.selfConsumption), pct(e.generation ? 1 - e.baselineGridExport / e.generation : 0)],
       ],
@@ -73,6 +79,12 @@ export function renderReport(s: Summary, m: Metrics): string {
   );
   out.push('');
   out.push(`${mm.homesBetterOff} homes better off, ${mm.homesWorseOff} worse off, ${mm.homesUnchanged} unchanged (no order, or nothing traded inside).`);
+  out.push('');
+  const g = s.gains;
+  out.push(
+    `Each home's gain over grid only: min ${qar(g.minMicro)}, median ${qar(g.medianMicro)}, max ${qar(g.maxMicro)} QAR; ${pct(g.shareBetterOff)} better off; ` +
+      `Gini of the gains ${g.gini === null ? 'n/a' : g.gini.toFixed(3)} (0 = every home gains the same; docs/study.md).`,
+  );
   out.push('');
   out.push(...imbalanceSection(s));
   out.push('## Checks');

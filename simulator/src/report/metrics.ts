@@ -7,7 +7,7 @@
  */
 import { meteredWh, scheduledWh } from '../sim/delivery';
 import { RunRecord } from '../sim/record';
-import { gridOnlyAmount, imbalanceAmount, settleAllocation } from './settlement';
+import { gridOnlyAmount, imbalanceAmount, payAsBidInternal, settleAllocation, settleWithInternal } from './settlement';
 
 export interface HourRow {
   index: number;
@@ -35,8 +35,9 @@ export interface HourRow {
   orderedSellWh: number;
   orderedBuyWh: number;
   sdr: number | null;
-  sellPrice: number;
-  buyPrice: number;
+  /** As published: SDR's Ps and Pb; the other mechanisms' accepted sides' average price (null without one). */
+  sellPrice: number | null;
+  buyPrice: number | null;
   internalWh: number;
   /** With the grid: the market's grid volumes plus the imbalances (Δ < 0 imported, Δ > 0 exported). */
   gridImportWh: number;
@@ -56,6 +57,13 @@ export interface HourRow {
   /** Community money flow this hour (µ, negative = pays), with P2P (imbalance included) and grid-only. */
   communityAmount: number;
   baselineAmount: number;
+  /**
+   * Columns only in runs that use them, so the CSVs of runs without stay as they were:
+   * the price of the internal energy (µ/kWh; not sdr: Σ internal µ / internal kWh, null
+   * when nothing traded inside), and the energy batteries sold (the `trade` policy).
+   */
+  communityPrice?: number | null;
+  batterySoldWh?: number;
 }
 
 export interface HomeRow {
@@ -86,6 +94,8 @@ export interface HomeRow {
   baselineAmount: number;
   /** p2pAmount + imbalanceAmount − baselineAmount: > 0 means the home is better off trading P2P. */
   gainAmount: number;
+  /** The `trade` policy only: energy its battery sold. */
+  batterySoldWh?: number;
 }
 
 export interface Checks {
@@ -124,6 +134,8 @@ export interface Metrics {
 const BATTERY_MAX_WH_PER_HOUR = 2500;
 
 export function computeMetrics(run: RunRecord): Metrics {
+  const mechanism = run.config.mechanism ?? 'sdr';
+  const trade = run.config.batteryPolicy === 'trade';
   const homes = new Map<string, HomeRow>(
     run.homes.map((h) => [
       h.id,
@@ -150,6 +162,7 @@ export function computeMetrics(run: RunRecord): Metrics {
         ledgerBalance: run.ledger.balances[h.id] ?? null,
         baselineAmount: 0,
         gainAmount: 0,
+        ...(trade ? { batterySoldWh: 0 } : {}),
       },
     ]),
   );
@@ -209,8 +222,27 @@ export function computeMetrics(run: RunRecord): Metrics {
       rejectedBuys: r.allocations.filter((a) => a.side === 'buy' && a.status === 'rejected').length,
       communityAmount: 0,
       baselineAmount: 0,
+      ...(mechanism === 'sdr' ? {} : { communityPrice: null }),
+      ...(trade ? { batterySoldWh: 0 } : {}),
     };
     let soldInternal = 0;
+    let soldInternalAmount = 0;
+    // The simulator's own internal money per order: one price (sdr: Ps; mmr, uniform: the published P), or pay-as-bid's matches.
+    const unitPrice = mechanism === 'sdr' ? r.sellPrice : r.internalPrice;
+    const matched =
+      mechanism === 'pay-as-bid'
+        ? payAsBidInternal(
+            hr.homes
+              .filter((hh) => hh.intent && hh.orderId)
+              .map((hh) => ({
+                orderId: hh.orderId!,
+                participantId: homeById.get(hh.id)!.participantId,
+                side: hh.intent!.side,
+                energyWh: hh.intent!.energyWh,
+                limitPrice: hh.amendedLimit ?? hh.intent!.limitPrice ?? (hh.intent!.side === 'sell' ? t.gridSellPrice : t.gridBuyPrice),
+              })),
+          )
+        : null;
     let boughtInternal = 0;
     let marketSum = 0;
     checks.readingsRefused += row.refusedReadings;
@@ -235,6 +267,10 @@ export function computeMetrics(run: RunRecord): Metrics {
       row.batteryDischargedWh += b.dischargedWh;
       row.batteryLossWh += b.lossWh;
       row.socEndWh += b.socAfterWh;
+      if (trade) {
+        row.batterySoldWh! += b.soldWh;
+        home.batterySoldWh! += b.soldWh;
+      }
       row.offeredWh += p.exportWh;
       row.bidWh += p.importWh;
       row.baselineAmount += baseline;
@@ -281,7 +317,16 @@ export function computeMetrics(run: RunRecord): Metrics {
         checks.allocationMismatches++;
         continue;
       }
-      const computed = settleAllocation(a, r.sellPrice, t);
+      let computed: number;
+      if (matched) {
+        const own = matched.get(a.orderId);
+        if (!own || own.internalWh !== a.internalWh) checks.allocationMismatches++;
+        computed = settleWithInternal(a, own?.amount ?? 0, t);
+        if (a.side === 'sell') soldInternalAmount += own?.amount ?? 0;
+      } else {
+        computed = settleAllocation(a, unitPrice ?? 0, t);
+        if (a.side === 'sell') soldInternalAmount += settleAllocation({ ...a, gridWh: 0 }, unitPrice ?? 0, t);
+      }
       if (computed !== a.amount) checks.amountMismatches++;
       marketSum += a.amount;
       row.communityAmount += a.amount;
@@ -298,6 +343,7 @@ export function computeMetrics(run: RunRecord): Metrics {
       }
     }
     if (soldInternal !== boughtInternal || soldInternal !== r.internalWh) checks.internalImbalances++;
+    if (mechanism !== 'sdr') row.communityPrice = soldInternal > 0 ? Math.round((soldInternalAmount * 1000) / soldInternal) : null;
     if (marketSum + r.gridAmount !== 0) checks.moneyNotConserved++;
     // With the grid: what the market scheduled plus what the imbalances made up.
     row.gridImportWh += row.imbalanceUnderWh;

@@ -2,11 +2,15 @@
 import { meteredWh, scheduledWh } from '../sim/delivery';
 import { RunRecord } from '../sim/record';
 import { round } from '../util/stable-json';
-import { Checks, Metrics } from './metrics';
+import { fairness, Gains } from './fairness';
+import { Checks, HourRow, Metrics } from './metrics';
 
 export interface Summary {
   config: RunRecord['config'];
-  timing: RunRecord['timing'];
+  timing: RunRecord['timing'] & {
+    /** HTTP requests per second of the markets + HTTP wall time. */
+    requestsPerSecond: number;
+  };
   homes: { total: number; withPv: number; withBattery: number; pvKwp: number };
   energyWh: {
     generation: number;
@@ -23,7 +27,11 @@ export interface Summary {
     gridExport: number;
     baselineGridImport: number;
     baselineGridExport: number;
+    /** Energy the batteries sold to the market (the `trade` policy; 0 under `self`). */
+    batterySold: number;
   };
+  /** The highest hour (Wh in one hour) of grid import and of demand, with P2P and grid only. */
+  peaksWh: { gridImport: number; baselineGridImport: number; demand: number };
   ratios: {
     /** Share of demand met without grid import, with P2P trading. */
     selfSufficiency: number;
@@ -52,6 +60,8 @@ export interface Summary {
     homesUnchanged: number;
     gridBalance: number | null;
   };
+  /** Each home's gain (P2P + imbalance − grid only): its spread and fairness (report/fairness.ts). */
+  gains: Gains;
   /**
    * Orders (from the forecast) against delivery (the meters): Δ = X_m − X_s per home and
    * hour. Volumes are the simulator's own; money is the ledger's reconciliations (0 when
@@ -80,6 +90,10 @@ export interface Summary {
 }
 
 const sum = <T>(xs: readonly T[], f: (x: T) => number) => xs.reduce((a, x) => a + f(x), 0);
+const max = <T>(xs: readonly T[], f: (x: T) => number) => xs.reduce((a, x) => Math.max(a, f(x)), 0);
+
+/** The price of an hour's internal energy: the non-sdr column when present, else SDR's Ps. */
+export const communityPriceOf = (x: Pick<HourRow, 'communityPrice' | 'sellPrice'>): number | null => (x.communityPrice !== undefined ? x.communityPrice : x.sellPrice);
 
 export function summarize(run: RunRecord, m: Metrics): Summary {
   const h = m.hours;
@@ -98,7 +112,7 @@ export function summarize(run: RunRecord, m: Metrics): Summary {
   const baseline = sum(m.homes, (x) => x.baselineAmount);
   return {
     config: run.config,
-    timing: run.timing,
+    timing: { ...run.timing, requestsPerSecond: run.timing.wallMs ? round((run.timing.httpRequests * 1000) / run.timing.wallMs, 1) : 0 },
     homes: {
       total: run.homes.length,
       withPv: run.homes.filter((x) => x.scenarioPvKwp > 0).length,
@@ -120,7 +134,9 @@ export function summarize(run: RunRecord, m: Metrics): Summary {
       gridExport,
       baselineGridImport: bid,
       baselineGridExport: offered,
+      batterySold: sum(h, (x) => x.batterySoldWh ?? 0),
     },
+    peaksWh: { gridImport: max(h, (x) => x.gridImportWh), baselineGridImport: max(h, (x) => x.bidWh), demand: max(h, (x) => x.demandWh) },
     ratios: {
       selfSufficiency: demand ? round(1 - gridImport / demand, 4) : 0,
       baselineSelfSufficiency: demand ? round(1 - bid / demand, 4) : 0,
@@ -128,9 +144,9 @@ export function summarize(run: RunRecord, m: Metrics): Summary {
       p2pShareOfSurplus: offered ? round(traded / offered, 4) : 0,
     },
     prices: {
-      meanCommunityPrice: traded ? Math.round(sum(priced, (x) => x.sellPrice * x.internalWh) / traded) : null,
-      minSellPrice: priced.length ? Math.min(...priced.map((x) => x.sellPrice)) : 0,
-      maxSellPrice: priced.length ? Math.max(...priced.map((x) => x.sellPrice)) : 0,
+      meanCommunityPrice: traded ? Math.round(sum(priced, (x) => communityPriceOf(x)! * x.internalWh) / traded) : null,
+      minSellPrice: priced.length ? Math.min(...priced.map((x) => communityPriceOf(x)!)) : 0,
+      maxSellPrice: priced.length ? Math.max(...priced.map((x) => communityPriceOf(x)!)) : 0,
       marketsWithTrade: priced.length,
     },
     moneyMicro: {
@@ -142,6 +158,7 @@ export function summarize(run: RunRecord, m: Metrics): Summary {
       homesUnchanged: m.homes.filter((x) => x.gainAmount === 0).length,
       gridBalance: run.ledger.gridBalance,
     },
+    gains: fairness(m.homes.map((x) => x.gainAmount)),
     imbalance: {
       forecastError: run.config.forecastError ?? 'none',
       metering: run.config.metering ?? false,

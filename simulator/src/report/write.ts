@@ -7,12 +7,15 @@ import { meteredWh, scheduledWh } from '../sim/delivery';
 import { RunRecord } from '../sim/record';
 import { stableJson } from '../util/stable-json';
 import { toCsv } from './csv';
+import { runTitle } from './format';
 import { CHART_FILES, renderReport } from './markdown';
 import { computeMetrics, Metrics } from './metrics';
 import { summarize, Summary } from './summary';
 
 function homeHourRows(run: RunRecord) {
   const participant = new Map(run.homes.map((h) => [h.id, h.participantId]));
+  // A column only the trade policy fills: runs without it keep their CSV as before.
+  const trade = run.config.batteryPolicy === 'trade';
   return run.hours.flatMap((h) => {
     const reconciled = new Map((h.reconciliation?.entries ?? []).map((e) => [e.participantId, e]));
     return h.homes.map((x) => ({
@@ -25,6 +28,7 @@ function homeHourRows(run: RunRecord) {
       batteryDischargedWh: x.position.battery.dischargedWh,
       batteryLossWh: x.position.battery.lossWh,
       socWh: x.position.battery.socAfterWh,
+      ...(trade ? { batterySoldWh: x.position.battery.soldWh } : {}),
       side: x.intent?.side ?? '',
       energyWh: x.intent?.energyWh ?? 0,
       limitPrice: x.intent?.limitPrice ?? '',
@@ -53,7 +57,7 @@ export async function writeRun(dir: string, run: RunRecord, opts: { charts?: boo
   writeFileSync(join(dir, 'household-hours.csv'), toCsv(homeHourRows(run)));
   writeFileSync(join(dir, 'summary.json'), stableJson(summary));
   writeFileSync(join(dir, 'report.md'), renderReport(summary, metrics));
-  if (opts.charts !== false) await writeCharts(dir, metrics, `${run.config.community} ${run.config.scenario}`);
+  if (opts.charts !== false) await writeCharts(dir, metrics, runTitle(run.config));
   return { summary, metrics };
 }
 

@@ -5,6 +5,8 @@ import { Household } from '../fixtures/household';
 import { Tariff, TariffKind } from '../fixtures/tariffs';
 import { Allocation, MarketResult, Reconciliation } from '../gateway/types';
 import { ForecastErrorModel } from './forecast';
+import { BatteryPolicy } from '../agent/battery-policy';
+import { Mechanism } from './mechanism';
 import { ScenarioId } from './scenario';
 
 export interface RunConfig {
@@ -23,6 +25,12 @@ export interface RunConfig {
   forecastError?: ForecastErrorModel;
   /** Meters registered, readings submitted and markets reconciled (absent before metering: off). */
   metering?: boolean;
+  /** How the markets cleared (absent in runs made before issue 15: sdr). */
+  mechanism?: Mechanism;
+  /** Battery policy (absent before issue 15: self). */
+  batteryPolicy?: BatteryPolicy;
+  /** Share of daily demand shifted by demand response (absent before issue 15: 0). */
+  demandResponse?: number;
 }
 
 export interface HomeSetup extends Household {

@@ -10,6 +10,7 @@
  * submitted in batches (a head-end) and the NA reconciles the market (mechanisms.md §7).
  * Balances are read back at the end.
  */
+import { BatteryPolicy, KEEP_HORIZON_HOURS, keepWh } from '../agent/battery-policy';
 import { netPosition } from '../agent/position';
 import { predictPrices } from '../agent/predict';
 import { amendment, orderFor, Strategy } from '../agent/strategy';
@@ -18,11 +19,14 @@ import { hourSlots } from '../fixtures/series';
 import { tariffAt, TariffKind } from '../fixtures/tariffs';
 import { GatewayApi } from '../gateway/api';
 import { mapPool } from '../util/pool';
+import { shiftDemand } from './demand-response';
 import { ForecastErrorModel, forecastInputs } from './forecast';
 import { MeterBank, submitReadings } from './metering';
 import { planInputs } from './plan';
 import { HomeHour, HomeSetup, HourRecord, RunRecord } from './record';
 import { Scenario } from './scenario';
+import { priceSignal } from './signal';
+import { Mechanism } from './mechanism';
 
 export interface RunOptions {
   community: Community;
@@ -45,6 +49,12 @@ export interface RunOptions {
   metering?: boolean;
   /** Readings per POST /v1/readings batch (default 100). */
   readingBatch?: number;
+  /** How every market clears (default sdr). */
+  mechanism?: Mechanism;
+  /** What the batteries may do (default self: serve their home only). */
+  batteryPolicy?: BatteryPolicy;
+  /** Share of each home's daily demand that moves toward cheap hours (default 0). */
+  demandResponse?: number;
   onHour?: (done: number, total: number, hour: HourRecord) => void;
   onStage?: (stage: string) => void;
 }
@@ -62,11 +72,18 @@ export async function runSimulation(api: GatewayApi, adminToken: string, o: RunO
     requests++;
     return p;
   };
-  const slots = hourSlots(o.date, o.hours, o.fromHour ?? 0);
-  const inputs = planInputs(o.community, o.scenario, slots, o.seed);
+  // The plan looks a day past the last market, so the last evening's battery sees the next morning.
+  const planned = hourSlots(o.date, o.hours + KEEP_HORIZON_HOURS, o.fromHour ?? 0);
+  const slots = planned.slice(0, o.hours);
+  const profile = planInputs(o.community, o.scenario, planned, o.seed);
+  const signal = priceSignal(profile, planned, o.tariff);
+  const demandResponse = o.demandResponse ?? 0;
+  const inputs = demandResponse > 0 ? shiftDemand(profile, planned, signal.map((p) => p.buyPrice), demandResponse) : profile;
   const forecastError = o.forecastError ?? 'none';
-  const forecasts = forecastInputs(inputs, slots, o.seed, forecastError);
+  const forecasts = forecastInputs(inputs, planned, o.seed, forecastError);
   const metering = o.metering ?? false;
+  const mechanism = o.mechanism ?? 'sdr';
+  const batteryPolicy = o.batteryPolicy ?? 'self';
   const homes: HomeSetup[] = o.community.households.map((h) => ({
     ...h,
     participantId: `${o.idPrefix}${h.id}`,
@@ -110,6 +127,7 @@ export async function runSimulation(api: GatewayApi, adminToken: string, o: RunO
         // The simulated window lies in the ledger clock's past, so readings are accepted and
         // reconciliation is allowed as soon as the market settles; no wait is needed.
         ...(metering ? { readingWindowMinutes: 0 } : {}),
+        ...(mechanism === 'sdr' ? {} : { mechanism }),
         gridBuyPrice: tariff.gridBuyPrice,
         gridSellPrice: tariff.gridSellPrice,
       }),
@@ -120,8 +138,10 @@ export async function runSimulation(api: GatewayApi, adminToken: string, o: RunO
       // The order comes from the forecast, the battery and the meter follow what actually happens.
       const battery = o.scenario.battery(h);
       const socWh = soc.get(h.id)!;
-      const position = netPosition(inputs.get(h.id)![slot.index], battery, socWh);
-      const forecast = forecastError === 'none' ? position : netPosition(forecasts.get(h.id)![slot.index], battery, socWh);
+      // A trading battery decides what to keep from the home's forecast; it then follows what actually happens.
+      const keep = batteryPolicy === 'trade' && battery ? keepWh(battery, forecasts.get(h.id)!, signal, slot.index) : undefined;
+      const position = netPosition(inputs.get(h.id)![slot.index], battery, socWh, keep);
+      const forecast = forecastError === 'none' ? position : netPosition(forecasts.get(h.id)![slot.index], battery, socWh, keep);
       soc.set(h.id, position.battery.socAfterWh);
       return { id: h.id, position, ...(forecastError === 'none' ? {} : { forecast }), intent: orderFor(forecast, tariff, o.strategy) };
     });
@@ -134,7 +154,8 @@ export async function runSimulation(api: GatewayApi, adminToken: string, o: RunO
     });
 
     let predicted;
-    if (o.strategy.name === 'margin' && ordering.length > 0) {
+    // The amendment predicts SDR's loop; under the other mechanisms the margin limits always cross (docs/study.md).
+    if (o.strategy.name === 'margin' && mechanism === 'sdr' && ordering.length > 0) {
       const book = await count(api.orderBook(adminToken, id));
       predicted = predictPrices(book.sell.levels, book.buy.levels, tariff);
       const p = predicted;
@@ -198,6 +219,9 @@ export async function runSimulation(api: GatewayApi, adminToken: string, o: RunO
       ledger: o.ledger,
       forecastError,
       metering,
+      mechanism,
+      batteryPolicy,
+      demandResponse,
     },
     homes,
     hours,
