@@ -42,8 +42,23 @@ export interface MarketSpec {
   gridSellPrice: number;
 }
 
+const HOUR_MS = 3_600_000;
+
+/**
+ * The first delivery hour of a run: within the chaincode's horizon (366 days ahead
+ * of the transaction time), a day ahead plus a spread of up to 4000 h derived from
+ * the run's tag (its start time), so reruns on a long-lived network rarely claim
+ * the same hours (MARKET_OVERLAP). index 0..~3000 keeps every market in the horizon.
+ */
+export function firstDeliveryHourMs(runTag: string): number {
+  const t = parseInt(runTag, 36);
+  const startMs = Number.isFinite(t) && t > 0 ? t : Date.now();
+  const hour = Math.floor(startMs / HOUR_MS);
+  return (hour + 24 + ((Math.floor(startMs / 60_000) * 137) % 4000)) * HOUR_MS;
+}
+
 /** A fresh market per round; ids carry the run's tag so a rerun on the same ledger never collides. */
 export function marketSpec(runTag: string, label: string, index: number): MarketSpec {
-  const start = new Date(Date.UTC(2030, 0, 1) + index * 3_600_000).toISOString().replace('.000Z', 'Z');
+  const start = new Date(firstDeliveryHourMs(runTag) + index * HOUR_MS).toISOString().replace('.000Z', 'Z');
   return { id: `b${runTag}-${label}`, deliveryStart: start, durationMinutes: 60, gridBuyPrice: GRID_BUY_PRICE, gridSellPrice: GRID_SELL_PRICE };
 }
