@@ -1,23 +1,26 @@
 /**
  * The embedded ledger: the ECCH chaincode run in-process on a persistent store,
  * for `npm start` with no Fabric network and for fast tests. Transactions are
- * endorsed and committed one at a time (a single orderer, one transaction per
- * block), so there are no MVCC conflicts; each commit is one synced atomic batch.
+ * executed one at a time (a single orderer, one transaction per block), so there are
+ * no MVCC conflicts; those that arrive together are committed in one synced atomic
+ * batch (group-commit.ts), each acknowledged only once its batch is on disk.
  * Households that hold their own key sign offline (offline.ts): the same chaincode,
  * the same queue, in byte formats of the ledger's own (offline-format.ts).
  */
 import './shim-logging';
 import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the polyfill loaded first
 import { EventEmitter } from 'node:events';
+import { X509Certificate } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { ClassicLevel } from 'classic-level';
 import { MemoryLevel } from 'memory-level';
-import * as x509 from '@peculiar/x509';
 import { EventCheckpoint, Ledger, LedgerEvent, LedgerIdentity, LedgerUnavailable, OfflineSigning, TransactionCall } from '../port';
 import { CHAINCODE_NAME, CHANNEL_ID, endorse, newTxId } from './engine';
+import { GroupCommitter } from './group-commit';
 import { EmbeddedOfflineSigning } from './offline';
-import { Db, EventRecord, HEIGHT_KEY, HistoryRecord, TxRecord, eventKey, historyKey, readHeight, readTx, stateKey, txKey } from './store';
+import { Db, EventRecord, eventKey, readHeight, readTx } from './store';
 import { WriteSet } from './stub';
+import { committedView, StateView } from './view';
 
 export interface EmbeddedLedgerOptions {
   /** Directory of the LevelDB store; omit for an in-memory ledger (tests). */
@@ -48,10 +51,13 @@ export const DEFAULT_TOTAL_QUERY_LIMIT = 100_000;
 
 export class EmbeddedLedger implements Ledger {
   readonly kind = 'embedded' as const;
-  private tail: Promise<unknown> = Promise.resolve();
   private readonly bus = new EventEmitter();
   private readonly verified = new Set<string>();
+  /** The trusted CAs, parsed once (node:crypto: native, unlike a per-call ASN.1 parse). */
+  private readonly cas: X509Certificate[];
   private readonly queryLimit: number;
+  private readonly committed: StateView;
+  private readonly groups: GroupCommitter;
   private closed = false;
   readonly offline: OfflineSigning;
 
@@ -62,16 +68,29 @@ export class EmbeddedLedger implements Ledger {
   ) {
     this.bus.setMaxListeners(0);
     this.queryLimit = options.totalQueryLimit ?? DEFAULT_TOTAL_QUERY_LIMIT;
+    this.cas = (options.trustedCas ?? []).map((pem) => new X509Certificate(pem));
+    this.committed = committedView(db);
+    this.groups = new GroupCommitter({
+      view: () => this.committed,
+      height: () => this.height,
+      write: (ops) => this.db.batch(ops as never, { sync: true } as never),
+      committed: (height, txs) => {
+        this.height = height;
+        for (const tx of txs) {
+          this.options.onCommit?.({ txId: tx.txId, blockNumber: tx.blockNumber, writeSet: tx.writeSet });
+          if (tx.event) this.bus.emit('event', toEvent(tx.event));
+        }
+      },
+    });
     this.offline = new EmbeddedOfflineSigning({
       channel: CHANNEL_ID,
       chaincode: CHAINCODE_NAME,
       assertOpen: () => this.assertOpen(),
       now: () => (this.options.now ?? Date.now)(),
       trusted: (certificate) => this.trusted(certificate),
-      simulate: (tx) => endorse(this.db, tx, this.queryLimit),
-      committed: (txId) => readTx(this.db, txId),
-      serial: (task) => this.serial(task),
-      commit: (txId, timestampMs, writeSet, record) => this.commit(txId, timestampMs, writeSet, record),
+      simulate: (tx, view = this.committed) => endorse(view, tx, this.queryLimit),
+      committed: (txId, view = this.committed) => readTx(view, txId),
+      serial: (task) => this.groups.run(task),
     });
   }
 
@@ -97,14 +116,17 @@ export class EmbeddedLedger implements Ledger {
     return this.height;
   }
 
+  /** Commit groups written so far, and the transactions in them. */
+  get commitStats(): Readonly<GroupCommitter['stats']> {
+    return this.groups.stats;
+  }
+
   /** Whether one of the trusted CAs issued `certificate` (any, when none are configured); throws if it is not a certificate. */
   private async trusted(certificate: string): Promise<boolean> {
-    const cas = this.options.trustedCas;
-    if (!cas || cas.length === 0 || this.verified.has(certificate)) return true;
-    const cert = new x509.X509Certificate(certificate);
-    for (const pem of cas) {
-      const ca = new x509.X509Certificate(pem);
-      if (cert.issuer === ca.subject && (await cert.verify({ publicKey: ca.publicKey, signatureOnly: true }))) {
+    if (this.cas.length === 0 || this.verified.has(certificate)) return true;
+    const cert = new X509Certificate(certificate);
+    for (const ca of this.cas) {
+      if (cert.issuer === ca.subject && cert.verify(ca.publicKey)) {
         this.verified.add(certificate);
         return true;
       }
@@ -130,50 +152,19 @@ export class EmbeddedLedger implements Ledger {
   async evaluate(identity: LedgerIdentity, call: TransactionCall): Promise<string> {
     this.assertOpen();
     await this.checkIdentity(identity);
-    return (await endorse(this.db, this.txContext(identity, call), this.queryLimit)).payload;
+    return (await endorse(this.committed, this.txContext(identity, call), this.queryLimit)).payload;
   }
 
-  submit(identity: LedgerIdentity, call: TransactionCall): Promise<string> {
+  async submit(identity: LedgerIdentity, call: TransactionCall): Promise<string> {
     this.assertOpen();
-    return this.serial(async () => {
-      await this.checkIdentity(identity);
+    // Trust does not depend on the state: checked before the transaction joins the queue.
+    await this.checkIdentity(identity);
+    return this.groups.run(async (group) => {
       const tx = this.txContext(identity, call);
-      const { payload, writeSet } = await endorse(this.db, tx, this.queryLimit);
-      await this.commit(tx.txId, tx.timestampMs, writeSet);
+      const { payload, writeSet } = await endorse(group.view, tx, this.queryLimit);
+      group.commit(tx.txId, tx.timestampMs, writeSet);
       return payload;
     });
-  }
-
-  /** One transaction at a time: the next starts once this one committed (or failed). */
-  private serial<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task, task);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-
-  private async commit(txId: string, timestampMs: number, writeSet: WriteSet, offline: Pick<TxRecord, 'creator' | 'result'> = {}): Promise<bigint> {
-    const block = this.height + 1n;
-    const ops: { type: 'put' | 'del'; key: string; value?: Buffer }[] = [];
-    for (const [key, value] of writeSet.writes) {
-      ops.push(value === undefined ? { type: 'del', key: stateKey(key) } : { type: 'put', key: stateKey(key), value });
-      const h: HistoryRecord = { txId, timestampMs, isDelete: value === undefined, value: value ? value.toString('base64') : '' };
-      ops.push({ type: 'put', key: historyKey(key, block), value: Buffer.from(JSON.stringify(h)) });
-    }
-    let event: LedgerEvent | undefined;
-    if (writeSet.event) {
-      const rec: EventRecord = { name: writeSet.event.name, payload: writeSet.event.payload.toString('utf8'), txId, blockNumber: block.toString() };
-      ops.push({ type: 'put', key: eventKey(block), value: Buffer.from(JSON.stringify(rec)) });
-      event = toEvent(rec);
-    }
-    const record: TxRecord = { blockNumber: block.toString(), ...offline };
-    ops.push({ type: 'put', key: txKey(txId), value: Buffer.from(JSON.stringify(record)) });
-    ops.push({ type: 'put', key: HEIGHT_KEY, value: Buffer.from(block.toString()) });
-    // One atomic, synced batch: the transaction is either wholly on disk or not at all.
-    await this.db.batch(ops as never, { sync: true } as never);
-    this.height = block;
-    this.options.onCommit?.({ txId, blockNumber: block, writeSet });
-    if (event) this.bus.emit('event', event);
-    return block;
   }
 
   async *events(_identity: LedgerIdentity, after: EventCheckpoint | undefined, signal: AbortSignal): AsyncIterable<LedgerEvent> {
@@ -224,7 +215,7 @@ export class EmbeddedLedger implements Ledger {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.tail;
+    await this.groups.idle();
     await this.db.close();
   }
 

@@ -1,7 +1,7 @@
 /**
  * Runs the ECCH chaincode's own contract classes in-process, through fabric-shim's
  * contract dispatcher (the same code path a peer's chaincode process takes), and
- * commits each transaction's write set atomically.
+ * hands back its write set (the ledger commits it, group-commit.ts).
  */
 import { muteRefusalLog } from './shim-logging';
 import { createHash, randomBytes } from 'node:crypto';
@@ -9,6 +9,7 @@ import { JSONSerializer } from 'fabric-contract-api';
 import { contracts, parseLedgerError } from '@ecch/chaincode';
 import { LedgerRefusal } from '../port';
 import { EmbeddedStub, TxContext, WriteSet } from './stub';
+import type { StateView } from './view';
 
 // fabric-shim's dispatcher is not part of its typed public API; it is the class the
 // shim's bootstrap instantiates for `fabric-chaincode-node start|server`.
@@ -49,9 +50,9 @@ export interface Endorsement {
   writeSet: WriteSet;
 }
 
-/** Simulates one transaction against the committed state; nothing is written. */
-export async function endorse(db: ConstructorParameters<typeof EmbeddedStub>[0], tx: TxContext, totalQueryLimit: number): Promise<Endorsement> {
-  const stub = new EmbeddedStub(db, tx, totalQueryLimit);
+/** Simulates one transaction against `view` (the committed state, or a commit group's); nothing is written. */
+export async function endorse(view: StateView, tx: TxContext, totalQueryLimit: number): Promise<Endorsement> {
+  const stub = new EmbeddedStub(view, tx, totalQueryLimit);
   const response = await chaincode().Invoke(stub);
   if (response.status !== 200) {
     const message = response.message ?? 'transaction failed';

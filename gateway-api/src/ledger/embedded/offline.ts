@@ -3,7 +3,7 @@
  * formats of offline-format.ts. Every step checks, before anything runs, that the
  * creator's certificate is issued by a CA the ledger trusts and that the signature
  * verifies with it (signature.ts). Endorsement simulates and writes nothing; submission
- * simulates again, in the ledger's one-at-a-time queue, and commits only if the result
+ * simulates again, in the ledger's one-at-a-time queue (group-commit.ts), and commits only if the result
  * and the write set are those that were endorsed and signed (otherwise
  * MVCC_READ_CONFLICT, as Fabric would invalidate it). A transaction id is committed at
  * most once: a repeated submission answers the commit that is already there. A signed
@@ -41,8 +41,10 @@ import {
   type TransactionMessage,
 } from './offline-format';
 import { sha256, verifySignature } from './signature';
+import type { GroupTx } from './group-commit';
 import type { TxRecord } from './store';
-import type { TxContext, WriteSet } from './stub';
+import type { TxContext } from './stub';
+import type { StateView } from './view';
 
 /** What the embedded ledger lends its offline signing. */
 export interface OfflineHost {
@@ -52,12 +54,12 @@ export interface OfflineHost {
   now(): number;
   /** Whether the certificate is issued by a CA the ledger trusts. */
   trusted(certificate: string): Promise<boolean>;
-  /** Simulates against the committed state; nothing is written. */
-  simulate(tx: TxContext): Promise<Endorsement>;
-  committed(txId: string): Promise<TxRecord | undefined>;
-  /** Runs `task` in the ledger's one-transaction-at-a-time queue. */
-  serial<T>(task: () => Promise<T>): Promise<T>;
-  commit(txId: string, timestampMs: number, writeSet: WriteSet, record: Pick<TxRecord, 'creator' | 'result'>): Promise<bigint>;
+  /** Simulates against `view` (default: the committed state); nothing is written. */
+  simulate(tx: TxContext, view?: StateView): Promise<Endorsement>;
+  /** The committed transaction (in `view`, default the committed state). */
+  committed(txId: string, view?: StateView): TxRecord | undefined;
+  /** Runs `task` in the ledger's one-transaction-at-a-time queue; it resolves once its commit group is on disk. */
+  serial<T>(task: (group: GroupTx) => Promise<T>): Promise<T>;
 }
 
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -128,7 +130,7 @@ export class EmbeddedOfflineSigning implements OfflineSigning {
     const p = parseProposal(proposal, this.host);
     await this.checkSigner(p.creator, proposal, signature, 'proposal');
     // A peer refuses any proposal (to endorse or to evaluate) whose transaction id its ledger already has.
-    if (await this.host.committed(p.transactionId)) {
+    if (this.host.committed(p.transactionId)) {
       throw new TransactionInvalid(p.transactionId, 'DUPLICATE_TXID', 'this transaction id is already committed');
     }
     return p;
@@ -163,12 +165,12 @@ export class EmbeddedOfflineSigning implements OfflineSigning {
     await this.checkSigner(p.creator, proposalBytes, proposalSignature, 'proposal');
     await this.checkSigner(p.creator, transaction, signature, 'transaction');
     const txId = p.transactionId;
-    return this.host.serial(async () => {
-      // Never twice: a repeated submission gets the commit of the one already on the ledger.
-      if (await this.host.committed(txId)) return this.commitFor(txId, p.creator);
+    return this.host.serial(async (group) => {
+      // Never twice: a repeated submission gets the commit of the one already on the ledger (or in this group).
+      if (this.host.committed(txId, group.view)) return this.commitFor(txId, p.creator);
       let now: Endorsement;
       try {
-        now = await this.host.simulate(this.txContext(p));
+        now = await this.host.simulate(this.txContext(p), group.view);
       } catch (err) {
         if (err instanceof LedgerRefusal) throw new TransactionInvalid(txId, 'MVCC_READ_CONFLICT', `the state changed since endorsement: it would now be refused (${err.message})`);
         throw err;
@@ -177,8 +179,9 @@ export class EmbeddedOfflineSigning implements OfflineSigning {
       if (!sameJson({ result: now.payload, ...writesOf(now.writeSet) }, endorsed)) {
         throw new TransactionInvalid(txId, 'MVCC_READ_CONFLICT', 'the state changed since endorsement: its result or write set would differ now');
       }
-      await this.host.commit(txId, Date.parse(p.timestamp), now.writeSet, { creator: creatorHash(p.creator), result: now.payload });
-      return this.commitFor(txId, p.creator);
+      const answer = this.commitFor(txId, p.creator);
+      group.commit(txId, Date.parse(p.timestamp), now.writeSet, { creator: creatorHash(p.creator), result: now.payload });
+      return answer;
     });
   }
 
@@ -186,7 +189,7 @@ export class EmbeddedOfflineSigning implements OfflineSigning {
     this.host.assertOpen();
     const c = parseCommit(commit, this.host);
     await this.checkSigner(c.creator, commit, signature, 'commit');
-    const record = await this.host.committed(c.transactionId);
+    const record = this.host.committed(c.transactionId);
     // Another creator's transaction is not found either: its result is not theirs to read.
     if (!record || (record.creator !== undefined && record.creator !== creatorHash(c.creator))) {
       throw new SigningRefusal('TRANSACTION_NOT_FOUND', `transaction ${c.transactionId} is not committed on this ledger`);

@@ -1,8 +1,9 @@
 /**
  * The embedded ledger's persistent layout on an abstract-level database
- * (LevelDB on disk, or in memory for tests). A committed transaction is ONE
- * atomic, synced batch: world state, key history, the block height and the event
- * either all land or none do, so a crash mid-transaction leaves the store as it was.
+ * (LevelDB on disk, or in memory for tests). Transactions are committed in groups,
+ * each group ONE atomic, synced batch (group-commit.ts): world state, key history,
+ * the block height and the events of all its transactions either all land or none
+ * do, so a crash mid-group leaves the store as it was before the group.
  *
  *   s!<key>                         world state value
  *   h!<key>!<block:16>              history entry (newest read first)
@@ -13,6 +14,8 @@
  *                                   a transaction id is never committed twice
  */
 import type { AbstractLevel } from 'abstract-level';
+import type { StateView, WriteOp } from './view';
+import type { WriteSet } from './stub';
 
 export type Db = AbstractLevel<string | Buffer | Uint8Array, string, Buffer>;
 
@@ -51,9 +54,34 @@ export interface TxRecord {
   result?: string;
 }
 
-export async function readTx(db: Db, txId: string): Promise<TxRecord | undefined> {
-  const raw = await db.get(txKey(txId));
+export function readTx(view: StateView, txId: string): TxRecord | undefined {
+  const raw = view.get(txKey(txId));
   return raw === undefined ? undefined : (JSON.parse(raw.toString('utf8')) as TxRecord);
+}
+
+/** The store operations of one transaction committed as block `block`, and its event record. */
+export function transactionOps(
+  txId: string,
+  timestampMs: number,
+  block: bigint,
+  writeSet: WriteSet,
+  offline: Pick<TxRecord, 'creator' | 'result'>,
+): { ops: WriteOp[]; event?: EventRecord } {
+  const ops: WriteOp[] = [];
+  for (const [key, value] of writeSet.writes) {
+    ops.push(value === undefined ? { type: 'del', key: stateKey(key) } : { type: 'put', key: stateKey(key), value });
+    const h: HistoryRecord = { txId, timestampMs, isDelete: value === undefined, value: value ? value.toString('base64') : '' };
+    ops.push({ type: 'put', key: historyKey(key, block), value: Buffer.from(JSON.stringify(h)) });
+  }
+  let event: EventRecord | undefined;
+  if (writeSet.event) {
+    event = { name: writeSet.event.name, payload: writeSet.event.payload.toString('utf8'), txId, blockNumber: block.toString() };
+    ops.push({ type: 'put', key: eventKey(block), value: Buffer.from(JSON.stringify(event)) });
+  }
+  const record: TxRecord = { blockNumber: block.toString(), ...offline };
+  ops.push({ type: 'put', key: txKey(txId), value: Buffer.from(JSON.stringify(record)) });
+  ops.push({ type: 'put', key: HEIGHT_KEY, value: Buffer.from(block.toString()) });
+  return { ops, event };
 }
 
 export async function readHeight(db: Db): Promise<bigint> {

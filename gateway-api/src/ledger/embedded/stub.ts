@@ -7,7 +7,8 @@
  */
 import { ChaincodeStub } from 'fabric-shim';
 import Long from 'long';
-import { Db, HistoryRecord, MAX_RUNE, historyPrefix, stateKey } from './store';
+import { HistoryRecord, MAX_RUNE, historyPrefix, stateKey } from './store';
+import type { StateView } from './view';
 
 export interface TxContext {
   txId: string;
@@ -70,7 +71,8 @@ export class EmbeddedStub {
   readonly splitCompositeKey = ChaincodeStub.prototype.splitCompositeKey;
 
   constructor(
-    private readonly db: Db,
+    /** The committed state, or inside a commit group the state after the group's earlier transactions. */
+    private readonly view: StateView,
     private readonly tx: TxContext,
     /** Fabric's totalQueryLimit: unpaged queries beyond it fail here (a peer would cut them silently). */
     private readonly totalQueryLimit: number,
@@ -111,8 +113,7 @@ export class EmbeddedStub {
   }
 
   async getState(key: string): Promise<Buffer> {
-    const v = await this.db.get(stateKey(key));
-    return v ?? Buffer.alloc(0);
+    return this.view.get(stateKey(key)) ?? Buffer.alloc(0);
   }
 
   async putState(key: string, value: Uint8Array): Promise<void> {
@@ -131,8 +132,8 @@ export class EmbeddedStub {
 
   private async range(start: string, end: string, limit?: number): Promise<KV[]> {
     const out: KV[] = [];
-    for await (const [k, v] of this.db.iterator({ gte: stateKey(start), lt: stateKey(end), limit: limit ?? -1 })) {
-      out.push({ namespace: '', key: k.toString().slice(2), value: v });
+    for await (const [k, v] of this.view.iterator({ gte: stateKey(start), lt: stateKey(end), limit })) {
+      out.push({ namespace: '', key: k.slice(2), value: v });
     }
     return out;
   }
@@ -186,7 +187,7 @@ export class EmbeddedStub {
     const load = async () => {
       const out: { txId: string; value: Buffer; timestamp: { seconds: Long; nanos: number }; isDelete: boolean }[] = [];
       const prefix = historyPrefix(key);
-      for await (const [, v] of this.db.iterator({ gte: prefix, lt: prefix + '~', reverse: true })) {
+      for await (const [, v] of this.view.iterator({ gte: prefix, lt: prefix + '~', reverse: true })) {
         const h = JSON.parse(v.toString('utf8')) as HistoryRecord;
         out.push({ txId: h.txId, value: Buffer.from(h.value, 'base64'), timestamp: timestamp(h.timestampMs), isDelete: h.isDelete });
       }
