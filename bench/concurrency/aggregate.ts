@@ -47,6 +47,9 @@ export interface RepFigures {
   wallMs: number;
   throughputPerS: number;
   p95Ms: number | null;
+  p50Ms?: number | null;
+  meanMs?: number | null;
+  maxMs?: number | null;
 }
 
 const rate = (accepted: number, attempted: number) => (attempted === 0 ? null : Math.round((accepted / attempted) * 1e4) / 1e4);
@@ -101,6 +104,12 @@ export function aggregate(agents: number, samples: readonly Sample[]): RoundFigu
   };
 }
 
+/** One repetition's own figures (what the targets are judged on, repetition by repetition). */
+export function repFigures(f: RoundFigures): RepFigures {
+  const l = f.latency;
+  return { accepted: f.accepted, intended: f.intended, wallMs: f.wallMs, throughputPerS: f.throughputPerS, p95Ms: l.p95Ms, p50Ms: l.p50Ms, meanMs: l.meanMs, maxMs: l.maxMs };
+}
+
 /**
  * Repetitions of one round (same N, path, workload), each in its own market:
  * success and latency from all their requests pooled, throughput and wall time
@@ -115,6 +124,6 @@ export function combineReps(agents: number, reps: readonly (readonly Sample[])[]
     ...pooled,
     wallMs: percentile(each.map((f) => f.wallMs), 50),
     throughputPerS: percentile(each.map((f) => f.throughputPerS), 50),
-    reps: each.map((f) => ({ accepted: f.accepted, intended: f.intended, wallMs: f.wallMs, throughputPerS: f.throughputPerS, p95Ms: f.latency.p95Ms })),
+    reps: each.map(repFigures),
   };
 }

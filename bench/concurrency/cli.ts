@@ -11,9 +11,10 @@ import path from 'node:path';
 import { renderChart } from './chart';
 import { figuresMarkdown } from './figures-md';
 import { runLedger, type LedgerRun } from './ledger-run';
-import { currentLoad, describeMachine } from './machine';
+import { currentLoad, describeMachine, type Load } from './machine';
 import { ensureNetwork, fabricBinDir, nodePids, stopNetwork, type NetworkHandle } from './network';
 import { parseOptions, UsageError, type BenchOptions, type LedgerKind } from './options';
+import { repVerdicts } from './rep-targets';
 import { readResults, writeResults, type ResultsFile } from './results';
 
 async function save(o: BenchOptions, results: ResultsFile, chart: boolean): Promise<void> {
@@ -25,6 +26,15 @@ async function save(o: BenchOptions, results: ResultsFile, chart: boolean): Prom
   }
 }
 
+/** The issue's targets, judged in every repetition, on stderr at the end of a ledger's run. */
+function printTargets(kind: LedgerKind, run: LedgerRun): void {
+  const w = (t: string) => process.stderr.write(`[bench] ${t}\n`);
+  w(`=== ${kind}: targets, per repetition (min / median / max) ===`);
+  for (const v of repVerdicts(run.rounds, run.close)) {
+    w(`${v.met === null ? ' -- ' : v.met ? ' ok ' : 'MISS'} ${v.target} [${v.scope}]: ${v.perRep}; ${v.spread}${v.detail ? `; ${v.detail}` : ''}`);
+  }
+}
+
 async function measureLedger(o: BenchOptions, kind: LedgerKind, results: ResultsFile, net: NetworkHandle | undefined, runTag: string): Promise<void> {
   const dataDir = kind === 'fabric' && net ? path.join(net.runDir, 'bench-gateway') : mkdtempSync(path.join(os.tmpdir(), 'ecch-bench-embedded-'));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -32,8 +42,10 @@ async function measureLedger(o: BenchOptions, kind: LedgerKind, results: Results
     machine: describeMachine(net ? fabricBinDir(net.connection) : undefined),
     loadBefore: currentLoad(),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    loadDuring: [] as Load[],
     run: undefined as unknown as LedgerRun,
   };
+  const loadTimer = setInterval(() => entry.loadDuring.push(currentLoad()), 30_000);
   try {
     entry.run = await runLedger({
       kind,
@@ -50,7 +62,9 @@ async function measureLedger(o: BenchOptions, kind: LedgerKind, results: Results
       },
     });
     results.ledgers[kind] = { ...entry, loadAfter: currentLoad() };
+    printTargets(kind, entry.run);
   } finally {
+    clearInterval(loadTimer);
     if (kind === 'embedded') rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -52,7 +52,7 @@ export interface CloseContext {
 
 export async function closeRound(c: CloseContext, size: number, index: number): Promise<CloseFigures> {
   const who: LedgerIdentity[] = await ensureCloseHouseholds(c.session, c.dataDir, size, c.setupConcurrency);
-  const spec = marketSpec(c.runTag, `close${size}`, 3000 + index);
+  const spec = marketSpec(c.runTag, `close${size}-${index}`, 3000 + index);
   await openViaAdapter(c.session)(spec);
   process.stderr.write(`[bench] placing ${size} orders into ${spec.id} ...\n`);
   const t0 = performance.now();

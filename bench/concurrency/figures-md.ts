@@ -5,6 +5,7 @@
 import type { OpFigures } from './aggregate';
 import type { RoundRecord } from './ledger-run';
 import type { LedgerEntry, ResultsFile } from './results';
+import { repVerdicts, spreadRows, verdictRows } from './rep-targets';
 import { throughputRatios, verdicts } from './targets';
 
 const ms = (x: number | null | undefined) => (x === null || x === undefined ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
@@ -121,7 +122,19 @@ function ledgerSection(name: string, e: LedgerEntry): string[] {
     }
     out.push('');
   }
-  out.push('Targets:', '', '| target | path | met | value | detail |', '| --- | --- | --- | --- | --- |');
+  out.push(
+    `Targets of issue 14, judged in every repetition (${run.settings.repeat} per round${run.close.length ? `, ${run.settings.closeRepeat ?? 1} close(s) per size` : ''}):`,
+    '',
+    ...verdictRows(repVerdicts(run.rounds, run.close)),
+    '',
+    'Every round\'s figures across its repetitions (min / median / max; each repetition its own fresh market):',
+    '',
+    ...spreadRows(run.rounds),
+    '',
+  );
+  const loads = [e.loadBefore, ...(e.loadDuring ?? []), ...(e.loadAfter ? [e.loadAfter] : [])].map((l) => l.loadavg[0] as number);
+  if (loads.length > 1) out.push(`Machine load (1-minute load average) before / during (every 30 s: min–max) / after: ${loads[0]} / ${loads.length > 2 ? `${Math.min(...loads.slice(1, -1))}–${Math.max(...loads.slice(1, -1))}` : '–'} / ${loads[loads.length - 1]}.`, '');
+  out.push('Older verdicts (pooled over repetitions, peak ratio; kept for comparison with earlier results):', '', '| target | path | met | value | detail |', '| --- | --- | --- | --- | --- |');
   for (const v of verdicts(run.rounds)) out.push(`| ${v.target} | ${v.scope} | ${v.met === null ? '–' : v.met ? 'yes' : 'no'} | ${v.value} | ${v.detail} |`);
   out.push('');
   return out;

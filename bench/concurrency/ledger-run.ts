@@ -35,6 +35,8 @@ export interface RoundRecord {
   figures: RoundFigures;
   /** At the start of the first repetition. */
   load: Load;
+  /** At the start of each repetition. */
+  loads?: Load[];
   resources: SampledFigures;
 }
 
@@ -42,7 +44,7 @@ export interface LedgerRun {
   ledger: LedgerKind;
   startedAt: string;
   finishedAt?: string;
-  settings: { fabricMaxRetries: number; deadlinesMs?: Record<string, number>; roundTimeoutMs: number; repeat: number; adapterInFlightCap: number };
+  settings: { fabricMaxRetries: number; deadlinesMs?: Record<string, number>; roundTimeoutMs: number; repeat: number; closeRepeat?: number; adapterInFlightCap: number };
   setup: { households: number; registrationMs: number };
   rounds: RoundRecord[];
   profile: (ProfileRound & { agents: number; load: Load })[];
@@ -79,7 +81,7 @@ export async function runLedger(c: LedgerContext): Promise<LedgerRun> {
   const run: LedgerRun = {
     ledger: c.kind,
     startedAt: new Date().toISOString(),
-    settings: { fabricMaxRetries: o.retries, roundTimeoutMs: o.roundTimeoutMs, repeat: o.repeat, adapterInFlightCap: o.inFlightCap },
+    settings: { fabricMaxRetries: o.retries, roundTimeoutMs: o.roundTimeoutMs, repeat: o.repeat, closeRepeat: o.closeRepeat, adapterInFlightCap: o.inFlightCap },
     setup: { households: 0, registrationMs: 0 },
     rounds: [],
     profile: [],
@@ -113,6 +115,7 @@ export async function runLedger(c: LedgerContext): Promise<LedgerRun> {
     }
     acc.samples.push(samples);
     acc.resources.push(resources);
+    acc.record.loads = [...(acc.record.loads ?? []), load];
     acc.record.figures = combineReps(n, acc.samples);
     acc.record.resources = mergeSampled(acc.resources);
     if (spec) acc.record.marketIds = [...(acc.record.marketIds ?? []), spec.id];
@@ -180,10 +183,16 @@ export async function runLedger(c: LedgerContext): Promise<LedgerRun> {
         }
       }
       for (const [i, size] of o.closeSizes.entries()) {
-        run.close.push(
-          await closeRound({ session, profiled: o.closePath === 'profiled' ? profiled : undefined, runDir: c.runDir, pids: c.pids, dataDir: c.dataDir, runTag: c.runTag, setupConcurrency: o.setupConcurrency }, size, i),
-        );
-        c.checkpoint(run);
+        for (let rep = 0; rep < o.closeRepeat; rep++) {
+          run.close.push(
+            await closeRound(
+              { session, profiled: o.closePath === 'profiled' ? profiled : undefined, runDir: c.runDir, pids: c.pids, dataDir: c.dataDir, runTag: c.runTag, setupConcurrency: o.setupConcurrency },
+              size,
+              i * o.closeRepeat + rep,
+            ),
+          );
+          c.checkpoint(run);
+        }
       }
     } finally {
       profiled?.close();

@@ -19,6 +19,8 @@ export interface BenchOptions {
   baselines: ('touch' | 'ping')[];
   /** Order counts of the market-close measurement; empty = skip. */
   closeSizes: number[];
+  /** Closes measured per size, each in its own market (the targets hold in every one). */
+  closeRepeat: number;
   /** Fabric close through the ProfiledClient (phases, raised gRPC receive limit) or the gateway's adapter as is. */
   closePath: 'profiled' | 'adapter';
   /** Agent counts of the endorse/submit/commit phase profile (Fabric only); empty = skip. */
@@ -38,7 +40,7 @@ export interface BenchOptions {
 
 export const USAGE = `usage: npm run bench -- [--ledger fabric|embedded|both] [--agents 1,5,10,...] [--out bench/results]
   [--network existing|up|keep] [--run-dir DIR] [--port-base N] [--paths rest,adapter] [--baseline touch,ping|none]
-  [--close 623,5000|none] [--close-path profiled|adapter] [--profile 1,100|none] [--round-timeout-ms 300000] [--repeat 3] [--retries 0] [--setup-concurrency 25]
+  [--close 623,5000|none] [--close-repeat 1] [--close-path profiled|adapter] [--profile 1,100|none] [--round-timeout-ms 300000] [--repeat 3] [--retries 0] [--setup-concurrency 25]
   [--in-flight-cap 0] [--name concurrency]`;
 
 export class UsageError extends Error {}
@@ -93,6 +95,7 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
     paths: subset('paths', take('paths', 'rest,adapter'), ['rest', 'adapter'] as const),
     baselines: subset('baseline', take('baseline', 'touch,ping'), ['touch', 'ping'] as const),
     closeSizes: positiveInts('close', take('close', '623,5000'), 20_000),
+    closeRepeat: Math.min(20, int('close-repeat', take('close-repeat', '1'), 1)),
     closePath: oneOf('close-path', take('close-path', 'profiled'), ['profiled', 'adapter'] as const),
     profileAgents: positiveInts('profile', take('profile', '1,100'), 10_000),
     roundTimeoutMs: int('round-timeout-ms', take('round-timeout-ms', '300000'), 1000),

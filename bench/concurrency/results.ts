@@ -12,6 +12,8 @@ import type { LedgerKind } from './options';
 export interface LedgerEntry {
   machine: Machine;
   loadBefore: Load;
+  /** Every 30 s while the ledger was measured. */
+  loadDuring?: Load[];
   loadAfter?: Load;
   command: string;
   run: LedgerRun;
