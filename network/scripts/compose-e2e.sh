@@ -151,9 +151,9 @@ remove_project_leftovers() {
 
 ports_in_use() {
   local p off
-  # (lib.sh's offsets: orderers, peers and Community CA, Grid peer and CA, chaincode
+  # (lib.sh's offsets: orderers, Community peers and CA, Grid peers and CA, chaincode
   # servers, the gateway-api container)
-  for off in 50 51 52 53 54 55 56 57 58 71 72 73 74 75 81 82 83 84 85 91 92 93; do
+  for off in 50 51 52 53 54 55 56 57 58 71 72 73 74 75 76 77 78 81 82 83 84 85 86 87 88 91 92 93; do
     p=$((ECCH_PORT_BASE + off))
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && echo "$p"
   done

@@ -191,7 +191,7 @@ cmd_up() {
     retry 120 "waiting for $n's admin endpoint ($(host_addr "$n" admin))" "$n" -- osn "$n" list
   done
   for n in "${PEERS[@]}"; do
-    retry 120 "waiting for $n ($(host_addr "$n"))" "$n" -- peer_ready "$(node_org "$n")"
+    retry 120 "waiting for $n ($(host_addr "$n"))" "$n" -- peer_ready "$n"
   done
   for n in "${CAS[@]}"; do
     retry 120 "waiting for $n to answer over TLS (https://$(host_addr "$n"), cainfo)" "$n" -- ca_ready "$(node_org "$n")"

@@ -43,7 +43,13 @@ CC_POLICY="AND('CommunityMSP.peer','GridMSP.peer')"
 ECCH_CHAINCODE_MODULE="${ECCH_CHAINCODE_MODULE:-$ECCH_ROOT/chaincode}"
 
 ORDERERS=(orderer1 orderer2 orderer3)
-PEERS=(peer0.community peer0.grid)
+# Two peers per org: with one peer of each org down, AND(Community, Grid) is still met
+# (network/README.md, "Availability"). peer0.<org> is the org's first peer: the Admin
+# CLI's default, the anchor listed first, the gateway's preferred Gateway peer.
+PEERS=(peer0.community peer1.community peer0.grid peer1.grid)
+# One chaincode server per org, shared by both of the org's peers (each peer opens its
+# own stream to it): two fewer Node processes on a 2-core machine. Stopping cc.<org> is
+# therefore a fault of its own, which takes both of the org's peers' endorsements.
 CC_SERVERS=(cc.community cc.grid)
 # One Fabric CA server per application org (network/README.md, "Fabric CA"); node
 # identities stay cryptogen's, the CAs issue client identities.
@@ -156,6 +162,8 @@ host_port() {
     orderer1:ops) off=56 ;; orderer2:ops) off=57 ;; orderer3:ops) off=58 ;;
     peer0.community:main) off=71 ;; peer0.community:cc) off=72 ;; peer0.community:ops) off=73 ;;
     peer0.grid:main) off=81 ;; peer0.grid:cc) off=82 ;; peer0.grid:ops) off=83 ;;
+    peer1.community:main) off=76 ;; peer1.community:cc) off=77 ;; peer1.community:ops) off=78 ;;
+    peer1.grid:main) off=86 ;; peer1.grid:cc) off=87 ;; peer1.grid:ops) off=88 ;;
     cc.community:main) off=91 ;; cc.grid:main) off=92 ;;
     ca.community:main) off=74 ;; ca.community:ops) off=75 ;;
     ca.grid:main) off=84 ;; ca.grid:ops) off=85 ;;
@@ -186,7 +194,7 @@ published_host_ports() {
 node_kind() {
   case "$1" in
     orderer[123]) echo orderer ;;
-    peer0.community | peer0.grid) echo peer ;;
+    peer[01].community | peer[01].grid) echo peer ;;
     cc.community | cc.grid) echo cc ;;
     ca.community | ca.grid) echo ca ;;
     *) return 1 ;;
@@ -206,15 +214,25 @@ org_domain() { echo "$1.ecch.local"; }
 node_fqdn() {
   case "$1" in
     orderer*) echo "$1.orderer.ecch.local" ;;
-    peer0.*) echo "$1.ecch.local" ;;
+    peer[01].*) echo "$1.ecch.local" ;;
     cc.community) echo "ecch-market.community.ecch.local" ;;
     cc.grid) echo "ecch-market.grid.ecch.local" ;;
     ca.community | ca.grid) echo "$1.ecch.local" ;;
   esac
 }
-# The chaincode server a peer dials, and the peer a chaincode server serves.
-peer_cc() { echo "cc.${1#peer0.}"; }
-cc_peer() { echo "peer0.${1#cc.}"; }
+# The chaincode server a peer dials (its org's, shared by the org's peers), and the
+# peers of an org.
+peer_cc() { echo "cc.$(node_org "$1")"; }
+org_peers() { local n; for n in "${PEERS[@]}"; do [[ "$(node_org "$n")" == "$1" ]] && echo "$n"; done; return 0; }
+# A peer's gossip bootstrap: the other peers of its org (so both get each other's
+# membership at start and after a restart).
+gossip_bootstrap() {
+  local n org out=()
+  org=$(node_org "$1")
+  for n in $(org_peers "$org"); do [[ "$n" != "$1" ]] && out+=("$(net_addr "$n")"); done
+  local IFS=' '
+  echo "${out[*]}"
+}
 
 net_host() { if [[ "$ECCH_MODE" == compose ]]; then node_fqdn "$1"; else echo 127.0.0.1; fi; }
 net_port() {
@@ -316,8 +334,10 @@ generate_channel_block() {
     local up=${n^^}
     vars+=("${up}_HOST=$(net_host "$n")" "${up}_PORT=$(net_port "$n")" "${up}_ADDR=$(net_addr "$n")")
   done
-  vars+=("PEER0_COMMUNITY_HOST=$(net_host peer0.community)" "PEER0_COMMUNITY_PORT=$(net_port peer0.community)")
-  vars+=("PEER0_GRID_HOST=$(net_host peer0.grid)" "PEER0_GRID_PORT=$(net_port peer0.grid)")
+  for n in "${PEERS[@]}"; do
+    local up=${n^^}; up=${up//./_}
+    vars+=("${up}_HOST=$(net_host "$n")" "${up}_PORT=$(net_port "$n")")
+  done
   render_template "$NET_DIR/configtx.yaml" "$RUN_DIR/configtx.yaml" "${vars[@]}" || return 1
   mkdir -p "$RUN_DIR/channel" || return 1
   FABRIC_CFG_PATH="$RUN_DIR" "$(fabric_bin configtxgen)" -configPath "$RUN_DIR" \
@@ -452,16 +472,18 @@ register_ca_identities() {
 
 # ---------------------------------------------------------------- admin clients
 
-# as_admin ORG COMMAND...: runs a peer CLI command as ORG's Admin against ORG's peer.
+# as_admin ORG|PEER COMMAND...: runs a peer CLI command as the org's Admin against PEER,
+# or against peer0.ORG when an org is named.
 as_admin() {
-  local org=$1; shift
+  local org=$1 peer; shift
+  if [[ "$org" == community || "$org" == grid ]]; then peer="peer0.$org"; else peer=$org; org=$(node_org "$peer"); fi
   env FABRIC_CFG_PATH="$NET_DIR/config" \
     FABRIC_LOGGING_SPEC="${ECCH_CLI_LOGGING_SPEC:-warning}" FABRIC_LOGGING_FORMAT="$FABRIC_LOG_FORMAT" \
     CORE_PEER_TLS_ENABLED=true \
     CORE_PEER_LOCALMSPID="$(org_msp "$org")" \
     CORE_PEER_MSPCONFIGPATH="$(org_admin_msp "$org")" \
     CORE_PEER_TLS_ROOTCERT_FILE="$(org_tlsca "$org")" \
-    CORE_PEER_ADDRESS="$(host_addr "peer0.$org")" \
+    CORE_PEER_ADDRESS="$(host_addr "$peer")" \
     "$@"
 }
 
@@ -487,9 +509,9 @@ peer_join() { as_admin "$1" "$(fabric_bin peer)" channel join -b "$CHANNEL_BLOCK
 peer_has_channel() { as_admin "$1" "$(fabric_bin peer)" channel getinfo -c "$CHANNEL" >/dev/null 2>&1; }
 peer_ready() { as_admin "$1" "$(fabric_bin peer)" channel list; }
 
-cc_install() {
-  local org=$1 out
-  out=$(as_admin "$org" "$(fabric_bin peer)" lifecycle chaincode install "$(cc_package_file "$org")" 2>&1) && return 0
+cc_install() { # PEER: installs its org's package (the same package id on both peers of an org)
+  local peer=$1 out
+  out=$(as_admin "$peer" "$(fabric_bin peer)" lifecycle chaincode install "$(cc_package_file "$(node_org "$peer")")" 2>&1) && return 0
   # Re-installing the same package is not an error for us.
   grep -q 'chaincode already successfully installed' <<<"$out" && return 0
   echo "$out"
@@ -528,7 +550,7 @@ cc_committed() {
 # True when this sequence is already committed (compose restarts with kept volumes).
 cc_committed_at_sequence() { cc_committed community 2>/dev/null | grep -q "Sequence: $CC_SEQUENCE,"; }
 
-# A read-only call answered by ORG's peer through its own chaincode server: by default
+# A read-only call answered by PEER (or peer0.ORG) through its org's chaincode server: by default
 # the market list (any identity may read it). Not org.hyperledger.fabric:GetMetadata:
 # fabric-contract-api 2.5.8 serialises object results with class-transformer's
 # classToPlain, which the class-transformer 0.4.1 its range resolves to does not have.
@@ -538,10 +560,11 @@ cc_query() {
   as_admin "$1" "$(fabric_bin peer)" chaincode query -C "$CHANNEL" -n "$CC_NAME" -c "$ECCH_READY_QUERY"
 }
 
-# ORG's peer Gateway can gather endorsements satisfying the chaincode's policy (its
-# discovery knows the other org's peer and chaincode). Uses ECCH_READY_QUERY's call.
+# PEER's Gateway can gather endorsements satisfying the chaincode's policy (its
+# discovery knows the other org's peers and chaincode). Uses ECCH_READY_QUERY's call.
 gateway_endorses() {
-  local org=$1 peer="peer0.$1" call
+  local peer=$1 org call
+  org=$(node_org "$peer")
   mapfile -t call < <(node -e 'for (const a of JSON.parse(process.argv[1]).Args) console.log(a)' "$ECCH_READY_QUERY") || return 1
   NODE_PATH="$ECCH_ROOT/node_modules" node "$NET_DIR/scripts/gateway-probe.js" \
     "$(host_addr "$peer")" "$(org_tlsca "$org")" "$(node_fqdn "$peer")" "$(org_msp "$org")" \
@@ -560,12 +583,13 @@ deploy_channel_and_chaincode() {
   for n in "${ORDERERS[@]}"; do
     retry 60 "osnadmin: waiting until $n is an active consenter of '$CHANNEL'" "$n" -- osn_channel_active "$n"
   done
-  for org in community grid; do
-    if peer_has_channel "$org"; then log "peer0.$org already joined '$CHANNEL'"; continue; fi
-    step "peer0.$org joins channel '$CHANNEL'" "peer0.$org" -- peer_join "$org"
+  for n in "${PEERS[@]}"; do
+    if peer_has_channel "$n"; then log "$n already joined '$CHANNEL'"; continue; fi
+    step "$n joins channel '$CHANNEL'" "$n" -- peer_join "$n"
   done
-  for org in community grid; do
-    step "peer0.$org: install chaincode package $(basename "$(cc_package_file "$org")") ($(package_id "$org"))" "peer0.$org" -- cc_install "$org"
+  for n in "${PEERS[@]}"; do
+    org=$(node_org "$n")
+    step "$n: install chaincode package $(basename "$(cc_package_file "$org")") ($(package_id "$org"))" "$n" -- cc_install "$n"
   done
   if cc_committed_at_sequence; then
     log "$CC_NAME sequence $CC_SEQUENCE is already committed on '$CHANNEL'"
@@ -577,19 +601,21 @@ deploy_channel_and_chaincode() {
       retry 90 "$(org_msp "$org"): approve $CC_NAME v$CC_VERSION seq $CC_SEQUENCE, policy $CC_POLICY" "peer0.$org" "${ORDERERS[@]}" -- cc_approve "$org"
     done
     retry 30 "checkcommitreadiness: both orgs approved" peer0.community peer0.grid -- cc_commit_ready
-    retry 60 "commit $CC_NAME on channel '$CHANNEL' (endorsed by both peers)" peer0.community peer0.grid "${ORDERERS[@]}" -- cc_commit
+    retry 60 "commit $CC_NAME on channel '$CHANNEL' (endorsed by peer0 of each org)" peer0.community peer0.grid "${ORDERERS[@]}" -- cc_commit
   fi
-  for org in community grid; do
-    retry 30 "peer0.$org: chaincode definition committed" "peer0.$org" -- cc_committed "$org"
+  for n in "${PEERS[@]}"; do
+    retry 30 "$n: chaincode definition committed" "$n" -- cc_committed "$n"
   done
-  for org in community grid; do
-    retry 90 "peer0.$org: query answered by its chaincode server ($(net_addr "cc.$org"))" "peer0.$org" "cc.$org" -- cc_query "$org"
+  for n in "${PEERS[@]}"; do
+    retry 90 "$n: query answered by its org's chaincode server ($(net_addr "$(peer_cc "$n")"))" "$n" "$(peer_cc "$n")" -- cc_query "$n"
   done
   # Until gossip has spread membership and installed chaincodes, a Gateway cannot plan an
   # AND endorsement ("no combination of peers can be derived"): wait for it here, not in
   # the first client request.
-  for org in community grid; do
-    retry 90 "peer0.$org: its Gateway gathers endorsements from both orgs (service discovery)" peer0.community peer0.grid -- gateway_endorses "$org"
+  # The Community peers are the gateway-api's Gateway peers (connection.json); the Grid
+  # peers' Gateways serve Grid clients.
+  for n in "${PEERS[@]}"; do
+    retry 90 "$n: its Gateway gathers endorsements from both orgs (service discovery)" "${PEERS[@]}" -- gateway_endorses "$n"
   done
 }
 
@@ -604,7 +630,10 @@ export_compose_env() {
     v=${n^^}
     export "ECCH_${v}_PORT=$(host_port "$n")" "ECCH_${v}_ADMIN_PORT=$(host_port "$n" admin)"
   done
-  export "ECCH_PEER0_COMMUNITY_PORT=$(host_port peer0.community)" "ECCH_PEER0_GRID_PORT=$(host_port peer0.grid)"
+  for n in "${PEERS[@]}"; do
+    v=${n^^}; v=${v//./_}
+    export "ECCH_${v}_PORT=$(host_port "$n")"
+  done
   export "ECCH_CA_COMMUNITY_PORT=$(host_port ca.community)" "ECCH_CA_GRID_PORT=$(host_port ca.grid)"
   export ECCH_FABRIC_LOGGING_SPEC
 }

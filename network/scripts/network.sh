@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The ECCH Fabric network as native processes on 127.0.0.1 (tests, CI, development).
 #
-#   network.sh up                 generate crypto + channel block, start 3 orderers, 2 peers,
-#                                 2 chaincode servers and a Fabric CA per org (registering the
+#   network.sh up                 generate crypto + channel block, start 3 orderers, 4 peers
+#                                 (2 per org), 2 chaincode servers (1 per org, shared by
+#                                 its peers) and a Fabric CA per org (registering the
 #                                 gateway's registrar and the NA at the Community CA), create
 #                                 the channel, deploy ecch-market, wait until it answers, write
 #                                 connection.json
@@ -17,8 +18,8 @@
 #                                 (ORG = community | grid), e.g. eval "$(network.sh env grid)"
 #   network.sh nodes              the node names
 #
-# Nodes: orderer1 orderer2 orderer3 peer0.community peer0.grid cc.community cc.grid
-#        ca.community ca.grid
+# Nodes: orderer1 orderer2 orderer3 peer0.community peer1.community peer0.grid peer1.grid
+#        cc.community cc.grid ca.community ca.grid
 #
 # Environment (read by `up`; later commands reuse what `up` saved in <run dir>/network.env):
 #   ECCH_PORT_BASE         first port of the block used (default 17000; ports are base+50..92)
@@ -68,7 +69,7 @@ node_env() {
         "CORE_PEER_ADDRESS=$(host_addr "$n")" \
         "CORE_PEER_CHAINCODELISTENADDRESS=$(host_addr "$n" cc)" \
         "CORE_PEER_CHAINCODEADDRESS=$(host_addr "$n" cc)" \
-        "CORE_PEER_GOSSIP_BOOTSTRAP=$(host_addr "$n")" \
+        "CORE_PEER_GOSSIP_BOOTSTRAP=$(gossip_bootstrap "$n")" \
         "CORE_PEER_GOSSIP_EXTERNALENDPOINT=$(host_addr "$n")" \
         "CORE_PEER_LOCALMSPID=$(org_msp "$org")" \
         "CORE_PEER_MSPCONFIGPATH=$d/msp" \
@@ -110,7 +111,8 @@ node_cmd() {
     orderer) printf '%s\n' "$(fabric_bin orderer)" ;;
     peer) printf '%s\n' "$(fabric_bin peer)" node start ;;
     cc)
-      # One chaincode server per peer (each peer dials its own): fabric-shim's server mode.
+      # One chaincode server per org, dialled by both of its peers (each peer opens its
+      # own stream): fabric-shim's server mode.
       printf '%s\n' node "$(shim_cli)" server \
         --chaincode-address "$(host_addr "$n")" \
         --chaincode-id "$(package_id "$(node_org "$n")")" \
@@ -181,7 +183,7 @@ wait_node_ready() {
   local n=$1
   case "$(node_kind "$n")" in
     orderer) retry 60 "waiting for $n's admin endpoint ($(host_addr "$n" admin))" "$n" -- osn "$n" list ;;
-    peer) retry 60 "waiting for $n ($(host_addr "$n"))" "$n" -- peer_ready "$(node_org "$n")" ;;
+    peer) retry 60 "waiting for $n ($(host_addr "$n"))" "$n" -- peer_ready "$n" ;;
     cc) retry 60 "waiting for $n to listen ($(host_addr "$n"))" "$n" -- port_listening "$(host_port "$n")" ;;
     ca) retry 60 "waiting for $n to answer over TLS (https://$(host_addr "$n"), cainfo)" "$n" -- ca_ready "$(node_org "$n")" ;;
   esac

@@ -64,7 +64,8 @@ cfg = yaml.safe_load(open(resolved))
 services = cfg["services"]
 errors = []
 
-want = {"orderer1", "orderer2", "orderer3", "peer0.community", "peer0.grid", "cc.community", "cc.grid",
+PEERS = ("peer0.community", "peer1.community", "peer0.grid", "peer1.grid")
+want = {"orderer1", "orderer2", "orderer3", *PEERS, "cc.community", "cc.grid",
         "ca.community", "ca.grid", "gateway-api"}
 if set(services) != want:
     errors.append(f"services {sorted(services)} != {sorted(want)}")
@@ -111,7 +112,7 @@ def mounts(svc):
             out[target] = src
     return out
 
-for svc in ("orderer1", "orderer2", "orderer3", "peer0.community", "peer0.grid"):
+for svc in ("orderer1", "orderer2", "orderer3", *PEERS):
     kind = "orderer" if svc.startswith("orderer") else "peer"
     image = services[svc].get("image", "")
     if image != f"hyperledger/fabric-{kind}:3.1.4":
@@ -123,6 +124,22 @@ for svc in ("orderer1", "orderer2", "orderer3", "peer0.community", "peer0.grid")
         errors.append(f"{svc}: its MSP/TLS directory is not mounted at /etc/ecch/node")
     if kind == "peer" and m.get(builder_path) != os.path.join(root, "network", "ccaas-builder"):
         errors.append(f"{svc}: network/ccaas-builder is not mounted at {builder_path} (core.yaml)")
+    if kind == "peer":
+        # Each peer has its own identity, its own ledger volume, and bootstraps gossip
+        # from the other peer of its org.
+        fqdn = f"{svc}.ecch.local"
+        if not str(m.get("/etc/ecch/node", "")).endswith("/" + fqdn):
+            errors.append(f"{svc}: /etc/ecch/node mounts {m.get('/etc/ecch/node')!r}, not its own {fqdn} directory")
+        if m.get("/var/hyperledger/production", "").startswith("/"):
+            errors.append(f"{svc}: its ledger is not a named volume")
+        env = services[svc].get("environment", {})
+        if isinstance(env, list):
+            env = dict(e.split("=", 1) for e in env)
+        sibling = ("peer1" if svc.startswith("peer0") else "peer0") + svc[5:] + ".ecch.local:7051"
+        if env.get("CORE_PEER_ID") != fqdn or env.get("CORE_PEER_GOSSIP_EXTERNALENDPOINT") != f"{fqdn}:7051":
+            errors.append(f"{svc}: CORE_PEER_ID / CORE_PEER_GOSSIP_EXTERNALENDPOINT do not name {fqdn}")
+        if env.get("CORE_PEER_GOSSIP_BOOTSTRAP") != sibling:
+            errors.append(f"{svc}: CORE_PEER_GOSSIP_BOOTSTRAP is {env.get('CORE_PEER_GOSSIP_BOOTSTRAP')!r}, not its sibling {sibling}")
 
 for org in ("community", "grid"):
     svc = f"ca.{org}"

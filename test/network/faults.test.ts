@@ -1,7 +1,8 @@
 /**
  * Faults on the real Fabric network, through the REST gateway and its Fabric adapter:
- * the Raft leader stops mid-run (orders keep committing), the Grid peer stops (submits
- * fail fast with a 503, its ledger catches up after restart), and the gateway restarts
+ * the Raft leader stops mid-run (orders keep committing), both Grid peers stop (no
+ * Grid endorsement is left: submits fail fast with a 503, their ledgers catch up after
+ * restart; one peer of each org stopping is peer-failover.test.ts), and the gateway restarts
  * while others commit (its event stream resumes from the checkpoint, nothing lost or
  * repeated). Every node stopped is started again in a finally block, and afterAll
  * starts anything still down, so later suites see a healthy network.
@@ -89,7 +90,7 @@ afterAll(async () => {
   // this is the safety net (start-node leaves a running node alone).
   const failed: string[] = [];
   let restarted = false;
-  for (const node of [...ORDERERS, 'peer0.community', 'peer0.grid']) {
+  for (const node of [...ORDERERS, ...Object.keys(conn.peers)]) {
     const r = await networkScript('start-node', node);
     if (r.code !== 0) failed.push(`${node}: ${r.output.trim().split('\n').slice(-3).join(' | ')}`);
     else if (!r.output.includes('already running')) restarted = true;
@@ -159,7 +160,7 @@ describe('an orderer stops mid-run', () => {
   });
 });
 
-describe('the Grid peer stops and restarts', () => {
+describe('both Grid peers stop and restart', () => {
   const M = `${tag}-mp`;
   const households = ['a', 'b', 'c', 'd'].map((x) => `${tag}-p${x}`);
   const tokens: Record<string, string> = {};
@@ -171,17 +172,18 @@ describe('the Grid peer stops and restarts', () => {
     await openMarket(gw, M, deliveryHour());
   });
 
-  it('when peer0.grid is down, then submits fail fast with 503, reads still answer, and after restart its ledger catches up with what it missed', async () => {
+  it('when peer0.grid and peer1.grid are down, then submits fail fast with 503, reads still answer, and after restart their ledgers catch up with what they missed', async () => {
     const na = gw.app.gateway.identities.na;
     const community = session('peer0.community', na);
     const grid = session('peer0.grid', na);
     // Heights and blocks come from qscc; blocks only peers and admins may read (configtx.yaml ACLs), so read both as admins.
     const communityAdmin = session('peer0.community', adminOf(conn, 'peer0.community'));
     const gridAdmin = session('peer0.grid', adminOf(conn, 'peer0.grid'));
+    const grid1Admin = session('peer1.grid', adminOf(conn, 'peer1.grid'));
     const orders = `/v1/markets/${M}/orders`;
     const [a, b, c, d] = households;
 
-    // Endorsed by both orgs now (AND policy), ordered and committed only once the Grid peer is down.
+    // Endorsed by both orgs now (AND policy), ordered and committed only once the Grid peers are down.
     const endorsed = await Promise.all(
       [a, b, c].map(async (id, i) =>
         session('peer0.community', await gw.identityOf(id))
@@ -192,9 +194,11 @@ describe('the Grid peer stops and restarts', () => {
     );
     const gridHeightBefore = await chainHeight(gridAdmin, conn.channel);
 
-    await mustRun('stop-node', 'peer0.grid');
+    const GRID_PEERS = ['peer0.grid', 'peer1.grid'];
+    await Promise.all(GRID_PEERS.map((p) => mustRun('stop-node', p)));
     try {
       await expect(grid.network.getContract(conn.chaincode.name, 'markets').evaluateTransaction('Get', M)).rejects.toThrow(); // really down
+      await expect(chainHeight(grid1Admin, conn.channel)).rejects.toThrow();
 
       const started = Date.now();
       const refused = await gw.call('POST', orders, tokens[d], { side: 'buy', energyWh: 900 }, { 'idempotency-key': 'during-outage' });
@@ -209,15 +213,15 @@ describe('the Grid peer stops and restarts', () => {
       const statuses = await Promise.all(endorsed.map(async (tx) => (await tx.submit()).getStatus()));
       expect(statuses.map((s) => s.code)).toEqual([peer.TxValidationCode.VALID, peer.TxValidationCode.VALID, peer.TxValidationCode.VALID]);
     } finally {
-      await mustRun('start-node', 'peer0.grid');
+      for (const p of GRID_PEERS) await mustRun('start-node', p);
     }
 
-    // The Grid peer pulls the blocks it missed from the orderers: same height, same state.
+    // The Grid peers pull the blocks they missed from the orderers: same height, same state.
     const height = await eventually(
-      'peer0.grid reaches the Community peer’s height',
+      'both Grid peers reach the Community peer’s height',
       async () => {
-        const [hc, hg] = await Promise.all([chainHeight(communityAdmin, conn.channel), chainHeight(gridAdmin, conn.channel)]);
-        if (hg !== hc) throw new Error(`community ${hc}, grid ${hg}`);
+        const [hc, hg, hg1] = await Promise.all([chainHeight(communityAdmin, conn.channel), chainHeight(gridAdmin, conn.channel), chainHeight(grid1Admin, conn.channel)]);
+        if (hg !== hc || hg1 !== hc) throw new Error(`community ${hc}, peer0.grid ${hg}, peer1.grid ${hg1}`);
         return hg;
       },
       60_000,

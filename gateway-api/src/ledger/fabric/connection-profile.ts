@@ -1,7 +1,8 @@
 /**
  * Reads the connection file the network writes (network/.run/connection.json,
  * schema `ecch-network/v1`, documented in network/README.md) and keeps what the
- * gateway needs: the gateway peer, the channel and chaincode, its organisation's
+ * gateway needs: the gateway peer and the other peers of its org (the Gateway peers
+ * it fails over to, endpoints.ts), the channel and chaincode, its organisation's
  * Fabric CA (URL, CA name, TLS root, and the CA certificate the identities chain to;
  * never a CA key), and the enrolment ids and secret files of its registrar and of
  * the NA (registered by the operator: network/README.md "Fabric CA").
@@ -21,6 +22,7 @@ const NetworkFile = Type.Object({
   channel: NonEmpty,
   chaincode: Type.Object({ name: NonEmpty }),
   gateway: Type.Object({
+    peer: Type.Optional(NonEmpty),
     mspId: NonEmpty,
     endpoint: NonEmpty,
     hostnameOverride: Type.Optional(NonEmpty),
@@ -35,7 +37,17 @@ const NetworkFile = Type.Object({
       fabricCa: Type.Optional(Type.Object({ url: NonEmpty, caName: NonEmpty, tlsCACertPath: NonEmpty })),
     }),
   ),
+  peers: Type.Optional(
+    Type.Record(Type.String(), Type.Object({ mspId: NonEmpty, endpoint: NonEmpty, hostnameOverride: Type.Optional(NonEmpty), tlsCACertPath: NonEmpty })),
+  ),
 });
+
+/** A peer whose Gateway service the gateway may call. */
+export interface PeerEndpoint {
+  endpoint: string;
+  hostAlias?: string;
+  tlsCACert: string;
+}
 
 export interface EnrolmentFiles {
   enrollmentId: string;
@@ -47,7 +59,10 @@ export interface ConnectionProfile {
   mspId: string;
   channel: string;
   chaincode: string;
-  peer: { endpoint: string; hostAlias?: string; tlsCACert: string };
+  /** The gateway peer: every call goes there while it answers. */
+  peer: PeerEndpoint;
+  /** The org's other peers, by name, tried in turn when the current one cannot be reached. */
+  fallbackPeers?: PeerEndpoint[];
   /** The organisation's Fabric CA; `caCert` is the CA certificate the identities it issues chain to. */
   fabricCa: { url: string; caName: string; tlsCACert: string; caCert: string };
   registrar: EnrolmentFiles;
@@ -84,5 +99,10 @@ export async function readConnectionProfile(file: string): Promise<ConnectionPro
     na: enrolment(raw.gateway.na),
   };
   if (raw.gateway.hostnameOverride) profile.peer.hostAlias = raw.gateway.hostnameOverride;
+  const fallbacks = Object.entries(raw.peers ?? {})
+    .filter(([name, p]) => p.mspId === raw.gateway.mspId && name !== raw.gateway.peer && p.endpoint !== raw.gateway.endpoint)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, p]): PeerEndpoint => ({ endpoint: p.endpoint, tlsCACert: abs(p.tlsCACertPath), ...(p.hostnameOverride ? { hostAlias: p.hostnameOverride } : {}) }));
+  if (fallbacks.length > 0) profile.fallbackPeers = fallbacks;
   return profile;
 }

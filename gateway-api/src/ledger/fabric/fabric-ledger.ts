@@ -1,22 +1,25 @@
 /**
  * The ledger port over a Fabric network, through @hyperledger/fabric-gateway on one
- * TLS gRPC connection. Every call carries a deadline (GatewayPool); a submit is
- * endorsed, ordered and awaited step by step so that each step retries only what is
- * safe to repeat (retry.ts); failures become the port's errors (errors.ts).
+ * TLS gRPC connection per Gateway peer of the gateway's org (endpoints.ts: the next
+ * one takes over when the current one is down). Every call carries a deadline
+ * (GatewayPool); a submit is endorsed, ordered and awaited step by step so that each
+ * step retries only what is safe to repeat (retry.ts), and moves to another peer only
+ * what is safe there; failures become the port's errors (errors.ts).
  */
 // First: the chaincode package (loaded through errors.ts for its error codes) logs
 // every contract decorator at import unless the shim's level is set beforehand.
 import '../embedded/shim-logging';
 import { promises as fs } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import { CommitError, GatewayError, StatusCode, type ChaincodeEvent, type Checkpoint, type Status } from '@hyperledger/fabric-gateway';
+import { CommitError, GatewayError, StatusCode, type ChaincodeEvent, type Checkpoint, type Commit, type Status, type Transaction } from '@hyperledger/fabric-gateway';
 import type { EventCheckpoint, Ledger, LedgerEvent, LedgerIdentity, OfflineSigning, TransactionCall } from '../port';
-import type { ConnectionProfile } from './connection-profile';
+import type { ConnectionProfile, PeerEndpoint } from './connection-profile';
+import { Endpoints, isEndpointDown, type Endpoint } from './endpoints';
 import { chainHeight } from './chain-info';
 import { FabricOfflineSigning } from './offline-signing';
 import { toLedgerError } from './errors';
 import { GatewayPool, type Deadlines } from './gateway-pool';
-import { refusedOnlyByOtherOrgs, retryReadConflicts, retryWithin } from './retry';
+import { isOrderingUnavailable, refusedOnlyByOtherOrgs, retryReadConflicts, retryWithin } from './retry';
 import { Semaphore } from './semaphore';
 
 export interface FabricOptions extends Deadlines {
@@ -46,10 +49,14 @@ export const MAX_IN_FLIGHT = 400;
 export const LAGGING_PEER_BUDGET_MS = 3000;
 
 export function channelOptions(profile: Pick<ConnectionProfile, 'peer'>): grpc.ChannelOptions {
+  return peerChannelOptions(profile.peer);
+}
+
+function peerChannelOptions(peer: PeerEndpoint): grpc.ChannelOptions {
   return {
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
-    ...(profile.peer.hostAlias ? { 'grpc.ssl_target_name_override': profile.peer.hostAlias } : {}),
+    ...(peer.hostAlias ? { 'grpc.ssl_target_name_override': peer.hostAlias } : {}),
   };
 }
 
@@ -60,30 +67,42 @@ export function channelOptions(profile: Pick<ConnectionProfile, 'peer'>): grpc.C
 export type ObserverIdentity = () => Promise<LedgerIdentity>;
 
 export async function createFabricLedger(profile: ConnectionProfile, options: FabricOptions, observer: ObserverIdentity): Promise<Ledger> {
-  const tlsRootCert = await fs.readFile(profile.peer.tlsCACert);
-  const client = new grpc.Client(profile.peer.endpoint, grpc.credentials.createSsl(tlsRootCert), channelOptions(profile));
-  return new FabricLedger(client, profile, options, observer);
+  const endpoints: Endpoint[] = [];
+  for (const peer of [profile.peer, ...(profile.fallbackPeers ?? [])]) {
+    const client = new grpc.Client(peer.endpoint, grpc.credentials.createSsl(await fs.readFile(peer.tlsCACert)), peerChannelOptions(peer));
+    endpoints.push({ name: peer.endpoint, client, pool: new GatewayPool(client, options) });
+  }
+  return new FabricLedger(new Endpoints(endpoints), profile, options, observer);
 }
 
 class FabricLedger implements Ledger {
   readonly kind = 'fabric' as const;
-  private readonly pool: GatewayPool;
   private readonly inFlight = new Semaphore(MAX_IN_FLIGHT);
   /** Households that sign their own transactions (offline-signing.ts). */
   readonly offline: OfflineSigning;
 
   constructor(
-    private readonly client: grpc.Client,
+    private readonly endpoints: Endpoints,
     private readonly profile: ConnectionProfile,
     private readonly options: FabricOptions,
     private readonly observerIdentity: ObserverIdentity,
   ) {
-    this.pool = new GatewayPool(client, options);
-    this.offline = new FabricOfflineSigning({ pool: this.pool, inFlight: this.inFlight, profile, ...options, laggingPeerBudgetMs: LAGGING_PEER_BUDGET_MS });
+    // Offline-signed calls go to the current peer (a household's own signatures cannot be
+    // redone here); another call's failover moves them along.
+    const pool = { unsigned: (creator: Parameters<GatewayPool['unsigned']>[0]) => endpoints.current.pool.unsigned(creator) };
+    this.offline = new FabricOfflineSigning({ pool, inFlight: this.inFlight, profile, ...options, laggingPeerBudgetMs: LAGGING_PEER_BUDGET_MS });
   }
 
-  private contract(identity: LedgerIdentity, call: TransactionCall) {
-    return this.pool.get(identity).getNetwork(this.profile.channel).getContract(this.profile.chaincode, call.contract);
+  private contract(endpoint: Endpoint, identity: LedgerIdentity, call: TransactionCall) {
+    return endpoint.pool.get(identity).getNetwork(this.profile.channel).getContract(this.profile.chaincode, call.contract);
+  }
+
+  /**
+   * A failure worth repeating on the same peer: with one peer, `base` as before; with
+   * several, not when the peer itself is down (that is the next peer's turn).
+   */
+  private samePeer(endpoint: Endpoint, base: (err: unknown) => boolean): (err: unknown) => boolean {
+    return (err) => base(err) && !(this.endpoints.redundant && isEndpointDown(err, endpoint.client));
   }
 
   async submit(identity: LedgerIdentity, call: TransactionCall): Promise<string> {
@@ -100,28 +119,53 @@ class FabricLedger implements Ledger {
    * signed transaction while no orderer takes it (a Raft leader election lasts a few
    * seconds), within (FABRIC_MAX_RETRIES + 1) × FABRIC_SUBMIT_TIMEOUT_MS; the commit
    * status is asked again if the connection to the peer dropped while waiting.
+   *
+   * When the Gateway peer is down: an endorsement is made anew on the next peer (the
+   * failed proposal never became a transaction); a transaction is sent on through the
+   * next peer as the same signed envelope, never a new one (so if the first copy was
+   * ordered after all, the second is DUPLICATE_TXID and changes nothing); its fate is
+   * then asked by transaction id from the peer that is up.
    */
   private async submitOnce(identity: LedgerIdentity, call: TransactionCall): Promise<Uint8Array> {
-    const proposal = this.contract(identity, call).newProposal(call.transaction, { arguments: call.args });
-    const transaction = await retryWithin(() => proposal.endorse(), {
-      budgetMs: this.options.maxRetries === 0 ? 0 : LAGGING_PEER_BUDGET_MS,
-      baseDelayMs: 100,
-      maxDelayMs: 500,
-      retryable: (err) => refusedOnlyByOtherOrgs(err, this.profile.mspId),
+    const endorsed = await this.endpoints.run(async (endpoint) => {
+      const proposal = this.contract(endpoint, identity, call).newProposal(call.transaction, { arguments: call.args });
+      const transaction = await retryWithin(() => proposal.endorse(), {
+        budgetMs: this.options.maxRetries === 0 ? 0 : LAGGING_PEER_BUDGET_MS,
+        baseDelayMs: 100,
+        maxDelayMs: 500,
+        retryable: (err) => refusedOnlyByOtherOrgs(err, this.profile.mspId),
+      });
+      return { endpoint, transaction };
     });
+    let latest: { endpoint: Endpoint; transaction: Transaction } = endorsed;
     const budgetMs = this.options.maxRetries === 0 ? 0 : (this.options.maxRetries + 1) * this.options.submitMs;
-    const submitted = await retryWithin(() => transaction.submit(), { budgetMs });
-    const status = await retryWithin(() => submitted.getStatus(), {
-      budgetMs: this.options.maxRetries === 0 ? 0 : this.options.commitStatusMs,
-      retryable: (err) => err instanceof GatewayError && err.code === grpc.status.UNAVAILABLE,
+    const submitted = await this.endpoints.run(async (endpoint) => {
+      if (endpoint !== latest.endpoint) {
+        // Signed by the first attempt's submit: the bytes carry that signature.
+        latest = { endpoint, transaction: endpoint.pool.get(identity).newTransaction(latest.transaction.getBytes()) };
+      }
+      const { transaction } = latest;
+      const commit = await retryWithin(() => transaction.submit(), { budgetMs, retryable: this.samePeer(endpoint, isOrderingUnavailable) });
+      return { endpoint, commit: commit as Commit };
+    });
+    let asked = submitted;
+    const status = await this.endpoints.run((endpoint) => {
+      if (endpoint !== asked.endpoint) asked = { endpoint, commit: endpoint.pool.get(identity).newCommit(asked.commit.getBytes()) };
+      const { commit } = asked;
+      return retryWithin(() => commit.getStatus(), {
+        budgetMs: this.options.maxRetries === 0 ? 0 : this.options.commitStatusMs,
+        retryable: this.samePeer(endpoint, (err) => err instanceof GatewayError && err.code === grpc.status.UNAVAILABLE),
+      });
     });
     if (!status.successful) throw commitError(status);
-    return submitted.getResult();
+    return endorsed.transaction.getResult();
   }
 
   async evaluate(identity: LedgerIdentity, call: TransactionCall): Promise<string> {
     try {
-      return decoder.decode(await this.inFlight.run(() => this.contract(identity, call).evaluate(call.transaction, { arguments: call.args })));
+      return decoder.decode(
+        await this.inFlight.run(() => this.endpoints.run((endpoint) => this.contract(endpoint, identity, call).evaluate(call.transaction, { arguments: call.args }))),
+      );
     } catch (err) {
       throw toLedgerError(err);
     }
@@ -129,10 +173,13 @@ class FabricLedger implements Ledger {
 
   async *events(identity: LedgerIdentity, after: EventCheckpoint | undefined, signal: AbortSignal): AsyncIterable<LedgerEvent> {
     if (signal.aborted) return;
-    const network = this.pool.get(identity).getNetwork(this.profile.channel);
     let stream;
+    let endpoint!: Endpoint;
     try {
-      stream = await network.getChaincodeEvents(this.profile.chaincode, after ? { checkpoint: toCheckpoint(after) } : {});
+      stream = await this.endpoints.run((at) => {
+        endpoint = at;
+        return at.pool.get(identity).getNetwork(this.profile.channel).getChaincodeEvents(this.profile.chaincode, after ? { checkpoint: toCheckpoint(after) } : {});
+      });
     } catch (err) {
       throw toLedgerError(err);
     }
@@ -150,7 +197,10 @@ class FabricLedger implements Ledger {
         yield toLedgerEvent(event, index++);
       }
     } catch (err) {
-      if (!signal.aborted) throw toLedgerError(err);
+      if (signal.aborted) return;
+      // The stream's peer went away: the caller's reconnect (from its checkpoint) goes to the next.
+      if (isEndpointDown(err, endpoint.client)) this.endpoints.failover(endpoint);
+      throw toLedgerError(err);
     } finally {
       signal.removeEventListener('abort', onAbort);
       stream.close();
@@ -168,8 +218,9 @@ class FabricLedger implements Ledger {
   async lastBlock(): Promise<bigint> {
     try {
       const identity = await this.observerIdentity();
-      const qscc = this.pool.get(identity).getNetwork(this.profile.channel).getContract('qscc');
-      const info = await this.inFlight.run(() => qscc.evaluateTransaction('GetChainInfo', this.profile.channel));
+      const info = await this.inFlight.run(() =>
+        this.endpoints.run((endpoint) => endpoint.pool.get(identity).getNetwork(this.profile.channel).getContract('qscc').evaluateTransaction('GetChainInfo', this.profile.channel)),
+      );
       return chainHeight(info) - 1n;
     } catch (err) {
       throw toLedgerError(err);
@@ -177,14 +228,11 @@ class FabricLedger implements Ledger {
   }
 
   ready(): Promise<boolean> {
-    return new Promise((resolve) => {
-      this.client.waitForReady(Date.now() + Math.min(this.options.evaluateMs, 2000), (err) => resolve(!err));
-    });
+    return this.endpoints.ready(Math.min(this.options.evaluateMs, 2000));
   }
 
   async close(): Promise<void> {
-    this.pool.close();
-    this.client.close();
+    this.endpoints.close();
   }
 }
 

@@ -37,7 +37,7 @@ import type { Semaphore } from './semaphore';
 const decoder = new TextDecoder();
 
 export interface OfflineDeps {
-  pool: GatewayPool;
+  pool: Pick<GatewayPool, 'unsigned'>;
   inFlight: Semaphore;
   profile: Pick<ConnectionProfile, 'channel' | 'chaincode' | 'mspId'>;
   maxRetries: number;
