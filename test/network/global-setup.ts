@@ -1,8 +1,8 @@
 /**
  * Jest globalSetup of the `network` project: starts the real Fabric network with
  * `network/scripts/network.sh up` (which builds the chaincode with `tsc -b chaincode`,
- * generates crypto and the channel, starts 3 orderers, 2 peers and 2 chaincode servers,
- * and deploys ecch-market) and exposes its connection info to the suites:
+ * generates crypto and the channel, starts 3 orderers, 4 peers (2 per org) and 2
+ * chaincode servers (1 per org), and deploys ecch-market) and exposes its connection info to the suites:
  *
  *   process.env.ECCH_NETWORK_CONNECTION  path of network/.run/connection.json
  *   process.env.FABRIC_CONNECTION        the same (the gateway-api's setting)

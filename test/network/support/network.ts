@@ -1,7 +1,7 @@
 /**
  * Test support for the suites that run against the real Fabric network started by
  * global-setup: its connection file, network.sh (stop-node / start-node), direct
- * fabric-gateway sessions on either peer, blocks read back through qscc (as a peer or
+ * fabric-gateway sessions on any peer, blocks read back through qscc (as a peer or
  * admin: clients may not read blocks, see configtx.yaml's ACLs), the Raft
  * leader, and a lock that keeps the suites from running against the network at the
  * same time (a suite that stops nodes must not pull them from under another).
