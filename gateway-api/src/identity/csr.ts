@@ -21,7 +21,13 @@ export async function newKeyAndCsr(commonName: string): Promise<{ privateKey: st
   const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
   const privateKey = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }).export({ format: 'pem', type: 'pkcs8' }).toString();
-  return { privateKey, csr: await csrFor(privateKey, commonName) };
+  // Signed with the key pair just made: no PEM round trip (a registration's largest CPU cost after the CA's signature).
+  return { privateKey, csr: await csrWith(keys, commonName) };
+}
+
+async function csrWith(keys: { privateKey: CryptoKey; publicKey: CryptoKey }, commonName: string): Promise<string> {
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: `CN=${commonName}`, keys, signingAlgorithm: ALG });
+  return csr.toString('pem') + '\n';
 }
 
 /** A CSR for `commonName` signed with an existing key (PKCS#8 or SEC1 PEM). */
@@ -30,12 +36,7 @@ export async function csrFor(privateKeyPem: string, commonName: string): Promise
   const privateKey = (await webcrypto.subtle.importKey('pkcs8', key.export({ format: 'der', type: 'pkcs8' }), ALG, false, ['sign'])) as CryptoKey;
   const spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
   const publicKey = (await webcrypto.subtle.importKey('spki', spki, ALG, true, ['verify'])) as CryptoKey;
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
-    name: `CN=${commonName}`,
-    keys: { privateKey, publicKey },
-    signingAlgorithm: ALG,
-  });
-  return csr.toString('pem') + '\n';
+  return csrWith({ privateKey, publicKey }, commonName);
 }
 
 export interface CsrFacts {

@@ -103,15 +103,31 @@ export async function issueIdentity(ca: CertificateAuthority, req: IdentityReque
 }
 
 /** Signs a client certificate for `publicKey` (e.g. a CSR's): the holder of its private key is the identity. */
+/** A CA's parsed certificate, signing key and authority key id, made once per CA (each costs an ASN.1 parse or a key import). */
+const signers = new Map<string, Promise<{ caCert: x509.X509Certificate; caKey: CryptoKey; aki: x509.AuthorityKeyIdentifierExtension }>>();
+
+function signerOf(ca: CertificateAuthority) {
+  const id = `${ca.certificate}\n${ca.privateKey}`;
+  let signer = signers.get(id);
+  if (!signer) {
+    signer = (async () => {
+      const caCert = new x509.X509Certificate(ca.certificate);
+      return { caCert, caKey: await importSigningKey(ca.privateKey), aki: await authorityKeyIdentifier(caCert) };
+    })();
+    signer.catch(() => signers.delete(id));
+    signers.set(id, signer);
+  }
+  return signer;
+}
+
 export async function issueCertificate(ca: CertificateAuthority, req: IdentityRequest, publicKey: CryptoKey): Promise<string> {
-  const caCert = new x509.X509Certificate(ca.certificate);
-  const caKey = await importSigningKey(ca.privateKey);
+  const { caCert, caKey, aki } = await signerOf(ca);
   const ou = req.nodeOu ?? 'client';
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
     await x509.SubjectKeyIdentifierExtension.create(publicKey),
-    await authorityKeyIdentifier(caCert),
+    aki,
   ];
   if (req.attrs && Object.keys(req.attrs).length > 0) {
     const json = JSON.stringify({ attrs: req.attrs });
