@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import type { LedgerIdentity } from '../../gateway-api/src/ledger/port';
 import type { AdapterSession } from './adapter-session';
-import { ensureCloseHouseholds } from './households';
+import { ensureCloseHouseholds, ledgerSetupRetry } from './households';
 import { openViaAdapter } from './markets';
 import { blockFileBytes } from './network';
 import { forEachLimited } from './pool';
@@ -58,7 +58,8 @@ export async function closeRound(c: CloseContext, size: number, index: number): 
   const t0 = performance.now();
   let placed = 0;
   await forEachLimited(who, c.setupConcurrency, async (id, i) => {
-    await c.session.submit(id, 'orders', 'Place', spec.id, JSON.stringify(orderFor(size, i)));
+    // Setup: a Place the ledger did not answer is retried (same clientOrderId, so it never places twice).
+    await ledgerSetupRetry(() => c.session.submit(id, 'orders', 'Place', spec.id, JSON.stringify(orderFor(size, i))));
     if (++placed % 500 === 0) process.stderr.write(`[bench]   placed ${placed}/${size}\n`);
   });
   const placeSetupMs = Math.round(performance.now() - t0);

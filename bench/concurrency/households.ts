@@ -7,10 +7,12 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { issueIdentity } from '../../gateway-api/src/identity/issuer';
 import { identityKey } from '../../gateway-api/src/identity/identity-key';
-import type { LedgerIdentity } from '../../gateway-api/src/ledger/port';
+import { LedgerRefusal, LedgerUnavailable, type LedgerIdentity } from '../../gateway-api/src/ledger/port';
 import type { GatewayApi } from '../../simulator/src/gateway/api';
+import { ApiError } from '../../simulator/src/gateway/http';
 import type { AdapterSession } from './adapter-session';
 import { forEachLimited } from './pool';
 
@@ -19,6 +21,39 @@ export const closeHouseholdId = (i: number) => `k${String(i).padStart(5, '0')}`;
 
 function progress(what: string, done: number, total: number): void {
   if (done % 250 === 0 || done === total) process.stderr.write(`[bench]   ${what}: ${done}/${total}\n`);
+}
+
+/**
+ * Setup is not measured, so a 503 (the Fabric CA or the ledger not answering in time on
+ * a loaded machine) is retried a few times with a pause; any other refusal stops the run.
+ */
+async function setupRetry<T>(call: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 503) || i >= attempts) throw err;
+      await sleep(2000 * i);
+    }
+  }
+}
+
+/**
+ * The same for a setup transaction through the adapter: retried when the ledger did
+ * not answer (LedgerUnavailable); ALREADY_EXISTS after such a retry means the first
+ * attempt did commit.
+ */
+export async function ledgerSetupRetry(call: () => Promise<unknown>, attempts = 6): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      await call();
+      return;
+    } catch (err) {
+      if (i > 1 && err instanceof LedgerRefusal && err.code === 'ALREADY_EXISTS') return;
+      if (!(err instanceof LedgerUnavailable) || i >= attempts) throw err;
+      await sleep(2000 * i);
+    }
+  }
 }
 
 /** Tokens of households h00000.. (count of them), registering those not yet known. */
@@ -30,7 +65,7 @@ export async function ensureRestHouseholds(api: GatewayApi, adminToken: string, 
   let done = 0;
   try {
     await forEachLimited(missing, concurrency, async (id) => {
-      const { token } = await api.registerParticipant(adminToken, { id, name: `Bench household ${id}`, kind: 'prosumer', pvKwp: 3 });
+      const { token } = await setupRetry(() => api.registerParticipant(adminToken, { id, name: `Bench household ${id}`, kind: 'prosumer', pvKwp: 3 }));
       tokens[id] = token;
       progress('registered', ++done, missing.length);
     });
@@ -52,7 +87,7 @@ export async function ensureCloseHouseholds(session: AdapterSession, dataDir: st
       const issued = await issueIdentity(session.ca, { commonName: id });
       const identity: LedgerIdentity = { label: id, mspId: session.mspId, ...issued };
       const profile = { id, name: `Bench household ${id}`, kind: 'prosumer', pvWp: 3000, identity: identityKey(session.mspId, issued.certificate) };
-      await session.submit(session.na, 'participants', 'Register', JSON.stringify(profile));
+      await ledgerSetupRetry(() => session.submit(session.na, 'participants', 'Register', JSON.stringify(profile)));
       known[id] = identity;
       progress('registered', ++done, missing.length);
     });
