@@ -7,7 +7,7 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { EcchContract } from './ecch-contract';
 import { orderView } from '../ledger/entries';
 import { loadMarket } from '../ledger/markets';
-import { publicOrderView } from '../ledger/orders';
+import { ActiveRecord, publicOrderView, readActive, writeOpenOrder } from '../ledger/orders';
 import { LedgerError } from '../domain/errors';
 import { Market, Order, Participant } from '../domain/model';
 import { canonicalJson } from '../ledger/json';
@@ -47,14 +47,21 @@ function effectiveLimit(market: Market, side: 'buy' | 'sell', value: unknown): {
   return { limitPrice: value, limitGiven: true };
 }
 
-/** The caller's own open order in an open market, or a typed refusal. */
-async function ownOpenOrder(ctx: Context, marketId: string, orderId: string): Promise<{ market: Market; order: Order; owner: Participant }> {
+/**
+ * The caller's own open order in an open market, or a typed refusal. The caller's
+ * active record holds it; only another order id (someone else's, a cancelled one, an
+ * unknown one) or a record written before the fold costs a read of the order key.
+ */
+async function ownOpenOrder(ctx: Context, marketId: string, orderId: string): Promise<{ market: Market; order: Order; owner: Pick<Participant, 'id'>; active: ActiveRecord | undefined }> {
   const owner = await requireActiveHousehold(ctx);
   const market = await openMarket(ctx, marketId);
-  const order = await readRequired<Order>(ctx, KEY.order, [market.id, id(orderId, 'orderId')], `order ${orderId}`);
+  const wanted = id(orderId, 'orderId');
+  const active = await readActive(ctx, market.id, owner.id);
+  if (active?.order && active.orderId === wanted) return { market, order: active.order, owner, active };
+  const order = await readRequired<Order>(ctx, KEY.order, [market.id, wanted], `order ${orderId}`);
   if (order.participantId !== owner.id) throw new LedgerError('FORBIDDEN', `order ${order.id} belongs to another participant`);
   if (order.status !== 'open') throw new LedgerError('ORDER_NOT_OPEN', `order ${order.id} is ${order.status}`);
-  return { market, order, owner };
+  return { market, order, owner, active };
 }
 
 /** What a placement asked for: a retry with the same clientOrderId must ask for the same. */
@@ -108,17 +115,19 @@ export class OrderContract extends EcchContract {
     const energyWh = checkEnergy(market, o.energyWh);
     const { limitPrice, limitGiven } = effectiveLimit(market, side, o.limitPrice);
     const digest = placementDigest(side, energyWh, limitGiven ? limitPrice : null);
+    const active = await readActive(ctx, market.id, owner.id);
     if (clientOrderId !== undefined) {
-      const seen = await read<{ orderId: string; digest?: string }>(ctx, KEY.clientOrder, [market.id, owner.id, clientOrderId]);
+      // A retry of the active order is answered from its record; any other clientOrderId may name a cancelled order.
+      const mine = active?.order !== undefined && active.digest !== undefined && active.order.clientOrderId === clientOrderId;
+      const seen = mine ? { orderId: active.orderId, digest: active.digest } : await read<{ orderId: string; digest?: string }>(ctx, KEY.clientOrder, [market.id, owner.id, clientOrderId]);
       if (seen) {
         if (seen.digest !== undefined && seen.digest !== digest) {
           throw new LedgerError('IDEMPOTENCY_KEY_REUSED', `clientOrderId ${clientOrderId} was used for a different order (${seen.orderId})`);
         }
-        const existing = await readRequired<Order>(ctx, KEY.order, [market.id, seen.orderId], `order ${seen.orderId}`);
+        const existing = mine && active.order ? active.order : await readRequired<Order>(ctx, KEY.order, [market.id, seen.orderId], `order ${seen.orderId}`);
         return canonicalJson({ order: await orderView(ctx, market, existing), created: false });
       }
     }
-    const active = await read<{ orderId: string }>(ctx, KEY.active, [market.id, owner.id]);
     if (active) {
       throw new LedgerError('ACTIVE_ORDER_EXISTS', `participant ${owner.id} already has order ${active.orderId} in market ${market.id}: amend it instead`);
     }
@@ -136,12 +145,8 @@ export class OrderContract extends EcchContract {
       createdAt: now,
       updatedAt: now,
     };
-    if (clientOrderId !== undefined) {
-      order.clientOrderId = clientOrderId;
-      await write(ctx, KEY.clientOrder, [market.id, owner.id, clientOrderId], { digest, orderId: order.id });
-    }
-    await write(ctx, KEY.order, [market.id, order.id], order);
-    await write(ctx, KEY.active, [market.id, owner.id], { orderId: order.id });
+    if (clientOrderId !== undefined) order.clientOrderId = clientOrderId;
+    await writeOpenOrder(ctx, order, clientOrderId === undefined ? undefined : digest);
     await write(ctx, KEY.participantOrder, [owner.id, market.id, order.id], { marketId: market.id, orderId: order.id });
     emit(ctx, 'order.placed', publicOrderView(order));
     return canonicalJson({ order, created: true });
@@ -151,7 +156,7 @@ export class OrderContract extends EcchContract {
   @Transaction()
   @Returns('string')
   public async Amend(ctx: Context, marketId: string, orderId: string, input: string): Promise<string> {
-    const { market, order } = await ownOpenOrder(ctx, marketId, orderId);
+    const { market, order, active } = await ownOpenOrder(ctx, marketId, orderId);
     const o = parseObject(input, 'amendment');
     onlyFields(o, ['energyWh', 'limitPrice', 'expectedRevision'], 'amendment');
     if (o.energyWh === undefined && o.limitPrice === undefined) {
@@ -164,7 +169,7 @@ export class OrderContract extends EcchContract {
     const amended: Order = { ...order, revision: order.revision + 1, updatedAt: txTime(ctx) };
     if (o.energyWh !== undefined) amended.energyWh = checkEnergy(market, o.energyWh);
     if (o.limitPrice !== undefined) Object.assign(amended, effectiveLimit(market, order.side, o.limitPrice));
-    await write(ctx, KEY.order, [market.id, order.id], amended);
+    await writeOpenOrder(ctx, amended, active?.orderId === order.id ? active.digest : undefined);
     emit(ctx, 'order.amended', publicOrderView(amended));
     return canonicalJson(amended);
   }
@@ -172,10 +177,14 @@ export class OrderContract extends EcchContract {
   @Transaction()
   @Returns('string')
   public async Cancel(ctx: Context, marketId: string, orderId: string): Promise<string> {
-    const { market, order, owner } = await ownOpenOrder(ctx, marketId, orderId);
+    const { market, order, owner, active } = await ownOpenOrder(ctx, marketId, orderId);
     const cancelled: Order = { ...order, status: 'cancelled', cancelledBy: 'owner', revision: order.revision + 1, updatedAt: txTime(ctx) };
     await write(ctx, KEY.order, [market.id, order.id], cancelled);
     await ctx.stub.deleteState(ctx.stub.createCompositeKey(KEY.active, [market.id, owner.id]));
+    // The active record held the placement's digest: a later retry of it must still find the order.
+    if (order.clientOrderId !== undefined && active?.orderId === order.id && active.digest !== undefined) {
+      await write(ctx, KEY.clientOrder, [market.id, owner.id, order.clientOrderId], { digest: active.digest, orderId: order.id });
+    }
     emit(ctx, 'order.cancelled', publicOrderView(cancelled));
     return canonicalJson(cancelled);
   }

@@ -8,6 +8,7 @@ import { LedgerError } from '../domain/errors';
 import { Market, MarketStatus, Order } from '../domain/model';
 import { KEY, newestFirst } from './keys';
 import { fromBytes } from './json';
+import { ActiveRecord } from './orders';
 import { read, readRequired, remove, scanAll, scanKeys, write, writeIndex } from './state';
 import { dayOf } from './tx';
 import { id } from './validate';
@@ -66,20 +67,25 @@ export async function refuseOverlap(ctx: Context, candidate: Pick<Market, 'deliv
   }
 }
 
-/** Who holds an active (not cancelled) order in a market: one per participant, so bounded by the community. */
-export async function activeRefs(ctx: Context, market: Market): Promise<{ participantId: string; orderId: string }[]> {
+/** The active-order records of a market, in participant order: one per participant, so bounded by the community. */
+async function activeRecords(ctx: Context, market: Market): Promise<{ participantId: string; record: ActiveRecord }[]> {
   const refs = await scanKeys(ctx, KEY.active, [market.id]);
   if (refs.length > MAX_CLEARING_ORDERS) {
     throw new LedgerError('MARKET_TOO_LARGE', `market ${market.id} holds ${refs.length} active orders; one clearing carries at most ${MAX_CLEARING_ORDERS}`);
   }
-  return refs.map((r) => ({ participantId: r.attributes[1], orderId: fromBytes<{ orderId: string }>(r.value).orderId }));
+  return refs.map((r) => ({ participantId: r.attributes[1], record: fromBytes<ActiveRecord>(r.value) }));
 }
 
-/** The active orders of a market. */
+/** Who holds an active (not cancelled) order in a market. */
+export async function activeRefs(ctx: Context, market: Market): Promise<{ participantId: string; orderId: string }[]> {
+  return (await activeRecords(ctx, market)).map((r) => ({ participantId: r.participantId, orderId: r.record.orderId }));
+}
+
+/** The active orders of a market: one range scan (a record written before the fold costs a read of its order). */
 export async function activeOrders(ctx: Context, market: Market): Promise<Order[]> {
   const orders: Order[] = [];
-  for (const r of await activeRefs(ctx, market)) {
-    const o = await read<Order>(ctx, KEY.order, [market.id, r.orderId]);
+  for (const { record } of await activeRecords(ctx, market)) {
+    const o = record.order ?? (await read<Order>(ctx, KEY.order, [market.id, record.orderId]));
     if (o) orders.push(o);
   }
   return orders;
