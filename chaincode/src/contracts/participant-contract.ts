@@ -13,6 +13,7 @@ import { canonicalJson } from '../ledger/json';
 import { KEY } from '../ledger/keys';
 import { indexPage, parsePageSize, read, readRequired, remove, scanPage, write, writeIndex } from '../ledger/state';
 import {
+  bindingOf,
   callerCommonName,
   callerKey,
   callerParticipant,
@@ -77,7 +78,7 @@ export class ParticipantContract extends EcchContract {
     const participant: Participant = { ...profile, status, ...binding, registeredAt: now, updatedAt: now };
     await write(ctx, KEY.participant, [profile.id], participant);
     await writeIndex(ctx, KEY.participantStatus, [status, profile.id]);
-    if (binding.identity !== undefined) await write(ctx, KEY.identity, [binding.identity], { participantId: profile.id });
+    if (binding.identity !== undefined) await write(ctx, KEY.identity, [binding.identity], bindingOf(participant));
     emit(ctx, event, { id: profile.id, kind: profile.kind, status });
     return canonicalJson(participant);
   }
@@ -123,7 +124,7 @@ export class ParticipantContract extends EcchContract {
     await this.requireUnboundIdentity(ctx, identity);
     const updated: Participant = { ...p, identity, publicKey: callerPublicKey(ctx), updatedAt: txTime(ctx) };
     await write(ctx, KEY.participant, [pid], updated);
-    await write(ctx, KEY.identity, [identity], { participantId: pid });
+    await write(ctx, KEY.identity, [identity], bindingOf(updated));
     emit(ctx, 'participant.enrolled', { id: pid, status: updated.status });
     return canonicalJson(updated);
   }
@@ -149,6 +150,8 @@ export class ParticipantContract extends EcchContract {
     }
     const updated: Participant = { ...p, status: transition.to, updatedAt: txTime(ctx) };
     await write(ctx, KEY.participant, [p.id], updated);
+    // The identity record carries the status: a household's next transaction reads only it.
+    if (p.identity !== undefined) await write(ctx, KEY.identity, [p.identity], bindingOf(updated));
     await remove(ctx, KEY.participantStatus, [p.status, p.id]);
     await writeIndex(ctx, KEY.participantStatus, [updated.status, p.id]);
     emit(ctx, transition.event, { id: p.id, status: updated.status });

@@ -10,14 +10,14 @@
 export const KEY = {
   participant: 'ecch.participant', // [participantId] → Participant
   participantStatus: 'ecch.pstatus', // [status, participantId] → {} (index)
-  identity: 'ecch.identity', // [identityKey] → { participantId }
+  identity: 'ecch.identity', // [identityKey] → { participantId, status, publicKey? } (tx.ts IdentityBinding: the caller in one read)
   market: 'ecch.market', // [marketId] → Market
   marketTime: 'ecch.mtime', // [newestFirst(deliveryStart), marketId] → {} (index, newest first)
   marketStatus: 'ecch.mstatus', // [status, newestFirst(deliveryStart), marketId] → {} (index)
   marketDay: 'ecch.mday', // [YYYY-MM-DD, deliveryStart, marketId] → { start, end } (non-cancelled markets, for overlap)
   order: 'ecch.order', // [marketId, orderId] → Order (as placed or amended; its outcome is in the entry)
-  active: 'ecch.active', // [marketId, participantId] → { orderId }: one active order each; what a clearing reads
-  clientOrder: 'ecch.client', // [marketId, participantId, clientOrderId] → { orderId, digest }
+  active: 'ecch.active', // [marketId, participantId] → { orderId, order, digest? } (orders.ts ActiveRecord): one active order each; what a clearing reads
+  clientOrder: 'ecch.client', // [marketId, participantId, clientOrderId] → { orderId, digest }: written when its order is cancelled (the active record holds it before)
   participantOrder: 'ecch.porder', // [participantId, marketId, orderId] → { marketId, orderId } (index)
   result: 'ecch.result', // [marketId] → MarketResult without allocations (they are the entries)
   statement: 'ecch.stmt', // [accountId] → Statement: the balance through a day

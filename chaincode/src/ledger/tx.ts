@@ -5,7 +5,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { Context } from 'fabric-contract-api';
 import { LedgerError } from '../domain/errors';
-import { Participant } from '../domain/model';
+import { Participant, ParticipantStatus } from '../domain/model';
 import { canonicalJson } from './json';
 import { KEY } from './keys';
 import { HOUSEHOLD_ORGS, ROLE_ATTRIBUTE, ROLES } from './roles';
@@ -79,19 +79,48 @@ export function requireNa(ctx: Context, action: string): void {
 }
 
 /**
+ * The identity record `[identityKey]`: the participant it is bound to and a copy of
+ * that participant's status and pinned key, written with the participant by every
+ * change of either (participants:Register/Apply/Enrol/SetStatus), so an order
+ * transaction learns who the caller is from one read. A record written before the
+ * copy was added holds only `participantId`.
+ */
+export interface IdentityBinding {
+  participantId: string;
+  status?: ParticipantStatus;
+  publicKey?: string;
+}
+
+export function bindingOf(p: Pick<Participant, 'id' | 'status' | 'publicKey'>): IdentityBinding {
+  return { participantId: p.id, status: p.status, ...(p.publicKey === undefined ? {} : { publicKey: p.publicKey }) };
+}
+
+/**
  * The participant bound to the caller, or undefined. A certificate with the bound
  * subject and issuer but another key than the one the household enrolled is not bound.
  */
 export async function callerParticipant(ctx: Context): Promise<Participant | undefined> {
-  const binding = await read<{ participantId: string }>(ctx, KEY.identity, [callerKey(ctx)]);
+  const binding = await read<IdentityBinding>(ctx, KEY.identity, [callerKey(ctx)]);
   if (!binding) return undefined;
   const p = await read<Participant>(ctx, KEY.participant, [binding.participantId]);
   return p && isBoundTo(p, ctx) ? p : undefined;
 }
 
+/** Who the caller is, from its identity record alone when that carries the status (the key is the caller's own). */
+async function callerRef(ctx: Context): Promise<Pick<Participant, 'id' | 'status'> | undefined> {
+  const binding = await read<IdentityBinding>(ctx, KEY.identity, [callerKey(ctx)]);
+  if (!binding) return undefined;
+  if (binding.status === undefined) {
+    const p = await read<Participant>(ctx, KEY.participant, [binding.participantId]);
+    return p && isBoundTo(p, ctx) ? p : undefined;
+  }
+  if (binding.publicKey !== undefined && binding.publicKey !== callerPublicKey(ctx)) return undefined;
+  return { id: binding.participantId, status: binding.status };
+}
+
 /** The caller as an approved household, or a typed refusal. */
-export async function requireActiveHousehold(ctx: Context): Promise<Participant> {
-  const p = await callerParticipant(ctx);
+export async function requireActiveHousehold(ctx: Context): Promise<Pick<Participant, 'id' | 'status'>> {
+  const p = await callerRef(ctx);
   if (!p) throw new LedgerError('UNAUTHENTICATED', 'this identity is not bound to any participant');
   if (p.status !== 'approved') throw new LedgerError('PARTICIPANT_NOT_ACTIVE', `participant ${p.id} is ${p.status}`);
   return p;
