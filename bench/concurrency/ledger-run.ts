@@ -127,7 +127,7 @@ export async function runLedger(c: LedgerContext): Promise<LedgerRun> {
   const rest = await openRest(c.kind, c.dataDir, c.fabricConnection, o.retries);
   try {
     const t0 = Date.now();
-    const tokens = await ensureRestHouseholds(rest.api, rest.gateway.adminToken, c.dataDir, maxN, o.setupConcurrency);
+    const tokens = await ensureRestHouseholds(rest.api, rest.gateway.adminToken, c.dataDir, maxN, o.registerConcurrency);
     run.setup = { households: tokens.length, registrationMs: Date.now() - t0 };
     if (o.paths.includes('rest')) {
       for (const n of o.agents) {

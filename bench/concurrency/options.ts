@@ -36,11 +36,13 @@ export interface BenchOptions {
   name: string;
   /** Registrations in flight at once during setup. */
   setupConcurrency: number;
+  /** REST registrations in flight at once: each enrols at the Fabric CA, which answers slowly under concurrency. */
+  registerConcurrency: number;
 }
 
 export const USAGE = `usage: npm run bench -- [--ledger fabric|embedded|both] [--agents 1,5,10,...] [--out bench/results]
   [--network existing|up|keep] [--run-dir DIR] [--port-base N] [--paths rest,adapter] [--baseline touch,ping|none]
-  [--close 623,5000|none] [--close-repeat 1] [--close-path profiled|adapter] [--profile 1,100|none] [--round-timeout-ms 300000] [--repeat 3] [--retries 0] [--setup-concurrency 25]
+  [--close 623,5000|none] [--close-repeat 1] [--close-path profiled|adapter] [--profile 1,100|none] [--round-timeout-ms 300000] [--repeat 3] [--retries 0] [--setup-concurrency 25] [--register-concurrency 4]
   [--in-flight-cap 0] [--name concurrency]`;
 
 export class UsageError extends Error {}
@@ -102,6 +104,7 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
     repeat: Math.min(20, int('repeat', take('repeat', '3'), 1)),
     retries: Math.min(10, int('retries', take('retries', '0'), 0)),
     setupConcurrency: int('setup-concurrency', take('setup-concurrency', '25'), 1),
+    registerConcurrency: int('register-concurrency', take('register-concurrency', '4'), 1),
     inFlightCap: int('in-flight-cap', take('in-flight-cap', '0'), 0),
     name: take('name', 'concurrency'),
   };
