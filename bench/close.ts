@@ -5,10 +5,14 @@
  * time per clearing and the size of its write set; writes bench/results/close.json.
  * A measurement, not a test: nothing is asserted.
  *
- *   npm run bench:close [-- --sizes 623,5000,10000 --repeat 3]
+ *   npm run bench:close [-- --sizes 623,5000,10000 --repeat 3] [--cpu-profile DIR]
+ *
+ * --cpu-profile DIR writes a V8 CPU profile of each clearing alone (DIR/close-<n>-<r>.cpuprofile;
+ * open it in Chrome DevTools), so setup (identities, registrations, orders) does not drown it.
  */
 import '../gateway-api/src/ledger/embedded/shim-logging';
 import { writeFileSync, mkdirSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { createEmbeddedLedger } from '../gateway-api/src/ledger/embedded';
 import { callOf, LedgerIdentity } from '../gateway-api/src/ledger/port';
@@ -25,6 +29,24 @@ const opt = (name: string, dflt: string) => {
 };
 const sizes = opt('sizes', '623,5000,10000').split(',').map(Number);
 const repeat = Number(opt('repeat', '3'));
+const profileDir = opt('cpu-profile', '');
+
+/** Runs `task` under the V8 CPU profiler when --cpu-profile is given. */
+async function profiled<T>(name: string, task: () => Promise<T>): Promise<T> {
+  if (profileDir === '') return task();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await task();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(profileDir, { recursive: true });
+    writeFileSync(`${profileDir}/${name}.cpuprofile`, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
 
 
 async function main(): Promise<void> {
@@ -55,6 +77,8 @@ async function main(): Promise<void> {
       if ((i + 1) % 1000 === 0) process.stderr.write(`[bench]   ${i + 1}/${n}\n`);
     }
     const times: number[] = [];
+    // CPU time of this process during each clearing: on a shared machine, less sensitive to others' load than wall time.
+    const cpuTimes: number[] = [];
     // The clearing's own write set (onCommit sees every later commit too).
     let clearKeys = 0;
     let clearBytes = 0;
@@ -73,9 +97,19 @@ async function main(): Promise<void> {
       }
       await submit(na, 'markets', 'GateClose', marketId);
       const heapBefore = process.memoryUsage().heapUsed;
-      const t0 = process.hrtime.bigint();
-      last = JSON.parse(await submit(na, 'markets', 'Clear', marketId));
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      let ms = 0;
+      // Timed inside the profiled task: stopping the profiler (writing its profile) is not the clearing's time.
+      last = JSON.parse(
+        await profiled(`close-${n}-${r}`, async () => {
+          const t0 = process.hrtime.bigint();
+          const cpu0 = process.cpuUsage();
+          const answer = await submit(na, 'markets', 'Clear', marketId);
+          ms = Number(process.hrtime.bigint() - t0) / 1e6;
+          const cpu = process.cpuUsage(cpu0);
+          cpuTimes.push((cpu.user + cpu.system) / 1000);
+          return answer;
+        }),
+      );
       times.push(ms);
       clearKeys = writeKeys;
       clearBytes = writeBytes;
@@ -104,6 +138,7 @@ async function main(): Promise<void> {
       meanMs: Number(mean.toFixed(1)),
       minMs: Number(Math.min(...times).toFixed(1)),
       maxMs: Number(Math.max(...times).toFixed(1)),
+      cpuMeanMs: Number((cpuTimes.reduce((a, b) => a + b, 0) / cpuTimes.length).toFixed(1)),
       rounds: last?.result.rounds,
       sellPrice: last?.result.sellPrice,
       buyPrice: last?.result.buyPrice,
