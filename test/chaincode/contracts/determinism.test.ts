@@ -56,7 +56,8 @@ describe('determinism', () => {
     const peer2 = await runScript(na, households);
     expect(peer1.length).toBe(12 + 2 + 12 + 2);
     expect(peer2).toEqual(peer1);
-  });
+    // Two ledgers of 28 transactions each: ~3.5 s alone, past jest's 5 s default on a loaded machine.
+  }, 60_000);
 
   it('stores every record as canonical JSON with sorted keys', async () => {
     const records: unknown[] = [];
