@@ -130,7 +130,8 @@ describe('the market clock through the gateway', () => {
     await new Promise((r) => setTimeout(r, 500));
     const markets = await call<{ items: Market[] }>(app, 'GET', '/v1/markets', ADMIN);
     expect(markets.body.items.filter((m) => m.id.startsWith('idle-'))).toEqual([]);
-  });
+    // Building the app and a schedule: 6-8 s at load 9-12 on this two-core machine, beyond jest's 5 s default.
+  }, 30_000);
 
   it('with the clock on (real timers), a schedule whose steps are all past is done at once', async () => {
     app = await buildApp({ ledger: 'embedded', dataDir: dir, adminToken: ADMIN, logLevel: 'silent', settings: { CLOCK_TICK_MS: 100 } });
@@ -251,7 +252,8 @@ describe('the market clock on one embedded ledger', () => {
       for (const name of ['market.created', 'market.opened', 'market.gate-closed', 'market.closed', 'market.reconciled']) expect(counts.get(`${name} ${id}`)).toBe(1);
       expect(await c.evaluate(c.na, 'markets', 'Get', id)).toMatchObject({ status: 'reconciled', durationMinutes: 30 });
     }
-  });
+    // 1,680 double ticks: 5-10 s at load 9-12 on this two-core machine (old and new ledger alike), beyond jest's 5 s default.
+  }, 60_000);
 
   it('takes no step for a cancelled schedule', async () => {
     const first = hourAligned(Date.now()) - 6 * HOUR;
