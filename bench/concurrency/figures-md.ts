@@ -150,6 +150,6 @@ export function figuresMarkdown(results: ResultsFile): string {
     'A measurement, not a test: nothing asserts on speed.',
     '',
   ];
-  for (const [name, e] of Object.entries(results.ledgers)) if (e) out.push(...ledgerSection(name === 'fabric' ? 'Fabric network (native, 3 Raft orderers, 2 peers, AND endorsement)' : 'Embedded ledger (chaincode in-process, LevelDB)', e));
+  for (const [name, e] of Object.entries(results.ledgers)) if (e) out.push(...ledgerSection(name === 'fabric' ? 'Fabric network (native, 3 Raft orderers, two peers per organisation, AND endorsement)' : 'Embedded ledger (chaincode in-process, LevelDB)', e));
   return out.join('\n');
 }
