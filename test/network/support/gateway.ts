@@ -86,10 +86,21 @@ export async function startTestGateway(ledger: 'fabric' | 'embedded', dataDir: s
 }
 
 /** Registers an approved household through the NA; returns its token. */
+/**
+ * Registers a custodial household. A 503 CA_UNAVAILABLE (the Fabric CA did not answer
+ * within the gateway's deadline: seen at load 7-10 when a suite registers hundreds) is
+ * retried as a client would, with the same body; a registration is retry-safe, so the
+ * retry must answer 201 (or 200 for one the lost try finished) and anything else fails.
+ */
 export async function registerHousehold(gw: TestGateway, id: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const r = await gw.call('POST', '/v1/participants', ADMIN, { id, name: `Household ${id}`, kind: 'prosumer', ...extra });
-  if (r.status !== 201) throw new Error(`register ${id}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body.token as string;
+  const body = { id, name: `Household ${id}`, kind: 'prosumer', ...extra };
+  for (let attempt = 1; ; attempt++) {
+    const r = await gw.call('POST', '/v1/participants', ADMIN, body);
+    if (r.status === 201 || (attempt > 1 && r.status === 200)) return r.body.token as string;
+    const caBusy = r.status === 503 && (r.body as { code?: string }).code === 'CA_UNAVAILABLE';
+    if (!caBusy || attempt === 4) throw new Error(`register ${id} (attempt ${attempt}): ${r.status} ${JSON.stringify(r.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 2000 * attempt));
+  }
 }
 
 /** Creates and opens a market with §8's tariffs (B = 130000, S = 40000 µ/kWh). */
