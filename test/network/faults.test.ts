@@ -17,10 +17,10 @@ import {
   eventually,
   loadConnection,
   mustRun,
-  networkScript,
   openSession,
   osnadminInfo,
   raftLeader,
+  restoreNodes,
   text,
   waitForStableEndorsement,
   type Session,
@@ -87,20 +87,12 @@ afterAll(async () => {
   for (const gw of gateways) await gw.close().catch(() => undefined);
   for (const dir of dirs) removeDir(dir);
   // A test that failed between stop and start has already restarted its node in `finally`;
-  // this is the safety net (start-node leaves a running node alone).
-  const failed: string[] = [];
-  let restarted = false;
-  for (const node of [...ORDERERS, ...Object.keys(conn.peers)]) {
-    const r = await networkScript('start-node', node);
-    if (r.code !== 0) failed.push(`${node}: ${r.output.trim().split('\n').slice(-3).join(' | ')}`);
-    else if (!r.output.includes('already running')) restarted = true;
+  // this is the safety net.
+  try {
+    await restoreNodes(conn, [...ORDERERS, ...Object.keys(conn.peers)]);
+  } finally {
+    await release?.();
   }
-  if (restarted && failed.length === 0) {
-    const probe = openSession(conn, 'peer0.community', adminOf(conn, 'peer0.community'));
-    await waitForStableEndorsement(probe, conn.chaincode.name).finally(() => probe.close());
-  }
-  await release?.();
-  if (failed.length > 0) throw new Error(`could not restore nodes:\n${failed.join('\n')}`);
 }, 5 * 60_000);
 
 describe('an orderer stops mid-run', () => {

@@ -18,9 +18,9 @@ import {
   eventually,
   loadConnection,
   mustRun,
-  networkScript,
   openSession,
   peerNodeIdentity,
+  restoreNodes,
   waitForStableEndorsement,
   type Session,
 } from './support/network';
@@ -86,17 +86,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw?.close().catch(() => undefined);
   removeDir(dir);
-  const failed: string[] = [];
-  let restarted = false;
-  for (const node of Object.keys(conn.peers)) {
-    const r = await networkScript('start-node', node);
-    if (r.code !== 0) failed.push(`${node}: ${r.output.trim().split('\n').slice(-3).join(' | ')}`);
-    else if (!r.output.includes('already running')) restarted = true;
-  }
-  if (restarted && failed.length === 0) await waitForStableEndorsement(adminSession('peer0.community'), conn.chaincode.name);
   for (const s of sessions) s.close();
-  await release?.();
-  if (failed.length > 0) throw new Error(`could not restore nodes:\n${failed.join('\n')}`);
+  try {
+    await restoreNodes(conn, Object.keys(conn.peers));
+  } finally {
+    await release?.();
+  }
 }, 5 * 60_000);
 
 describe('one peer of each organisation stops mid-run', () => {

@@ -355,6 +355,27 @@ export async function waitForStableEndorsement(s: Session, chaincode: string, qu
   }
 }
 
+/**
+ * A fault suite's safety net: starts each of `nodes` that is down (start-node leaves a
+ * running node alone) and, when one was restarted, waits until peer0.community's
+ * endorsements are stable again, so later suites see a healthy network. Throws naming
+ * every node it could not start.
+ */
+export async function restoreNodes(conn: NetworkConnection, nodes: string[]): Promise<void> {
+  const failed: string[] = [];
+  let restarted = false;
+  for (const node of nodes) {
+    const r = await networkScript('start-node', node);
+    if (r.code !== 0) failed.push(`${node}: ${r.output.trim().split('\n').slice(-3).join(' | ')}`);
+    else if (!r.output.includes('already running')) restarted = true;
+  }
+  if (restarted && failed.length === 0) {
+    const probe = openSession(conn, 'peer0.community', adminOf(conn, 'peer0.community'));
+    await waitForStableEndorsement(probe, conn.chaincode.name).finally(() => probe.close());
+  }
+  if (failed.length > 0) throw new Error(`could not restore nodes:\n${failed.join('\n')}`);
+}
+
 /** Fabric CA's attributes in a certificate (extension 1.2.3.4.5.6.7.8.1, what fabric-shim's ClientIdentity reads), or undefined without it. */
 export function certAttrs(pem: string): Record<string, string> | undefined {
   const ext = new x509.X509Certificate(pem).getExtension(FABRIC_ATTR_OID);
