@@ -1,9 +1,11 @@
 /**
  * The base of every ECCH contract: input limits checked before any transaction
- * runs, so no argument of unbounded size reaches a contract or the ledger.
+ * runs, so no argument of unbounded size reaches a contract or the ledger; on a peer,
+ * the transaction's writes go out as one batch once it has succeeded (write-batch.ts).
  */
 import { Context, Contract } from 'fabric-contract-api';
 import { LedgerError } from '../domain/errors';
+import { beginWriteBatch, flushWriteBatch } from '../ledger/write-batch';
 
 /** Largest single argument (a participant, market or order is well under 2 KiB). */
 export const MAX_ARGUMENT_BYTES = 16 * 1024;
@@ -14,6 +16,16 @@ export const MAX_ARGUMENTS = 8;
 
 export class EcchContract extends Contract {
   public override async beforeTransaction(ctx: Context): Promise<void> {
+    this.checkArguments(ctx);
+    beginWriteBatch(ctx.stub);
+  }
+
+  public override async afterTransaction(ctx: Context, _result: unknown): Promise<void> {
+    await flushWriteBatch(ctx.stub);
+  }
+
+  /** The input limits; a contract with a larger argument of its own narrows them here. */
+  protected checkArguments(ctx: Context): void {
     const params = ctx.stub.getFunctionAndParameters().params;
     if (params.length > MAX_ARGUMENTS) throw new LedgerError('INPUT_TOO_LARGE', `at most ${MAX_ARGUMENTS} arguments, got ${params.length}`);
     let total = 0;

@@ -141,14 +141,14 @@ export class ReadingContract extends EcchContract {
   }
 
   /** A batch's one argument may exceed the other transactions' limit; everything else keeps it. */
-  public override async beforeTransaction(ctx: Context): Promise<void> {
+  protected override checkArguments(ctx: Context): void {
     const { fcn, params } = ctx.stub.getFunctionAndParameters();
     if (fcn.endsWith('SubmitBatch') && params.length === 1) {
       const bytes = Buffer.byteLength(params[0], 'utf8');
       if (bytes > MAX_BATCH_BYTES) throw new LedgerError('INPUT_TOO_LARGE', `a batch is ${bytes} bytes; the limit is ${MAX_BATCH_BYTES}`);
       return;
     }
-    await super.beforeTransaction(ctx);
+    super.checkArguments(ctx);
   }
 
   /** One signed reading `{reading, signature}`. A conflict is answered (and its evidence committed); other refusals throw. */
