@@ -82,8 +82,11 @@ node_env() {
         "CORE_CHAINCODE_EXTERNALBUILDERS=[{name: ecch-ccaas, path: $NET_DIR/ccaas-builder}]"
       ;;
     cc)
+      # fabric-shim logs a line per transaction at info (set ECCH_CHAINCODE_LOGGING_LEVEL=info to see them);
+      # ECCH_WRITE_BATCH=off sends each write on its own (chaincode/src/ledger/write-batch.ts), for comparisons.
       printf '%s\n' "NODE_PATH=$ECCH_ROOT/node_modules" \
-        "CORE_CHAINCODE_LOGGING_LEVEL=${ECCH_CHAINCODE_LOGGING_LEVEL:-info}"
+        "CORE_CHAINCODE_LOGGING_LEVEL=${ECCH_CHAINCODE_LOGGING_LEVEL:-warning}" \
+        "ECCH_WRITE_BATCH=${ECCH_WRITE_BATCH:-on}"
       ;;
     ca)
       # Signs with the org's cryptogen CA (the MSPs already trust it); TLS with a
