@@ -20,10 +20,36 @@
  * before/after measurements.
  */
 import { createRequire } from 'node:module';
-import { peer } from '@hyperledger/fabric-protos';
 
 /** Records per message: the peer's default `maxSizeWriteBatch`; larger sets go in several messages, as the Go shim sends them. */
 export const MAX_RECORDS_PER_BATCH = 1000;
+
+/**
+ * Fabric's protobuf numbers (fabric-protos peer/chaincode_shim.proto): the message type
+ * `ChaincodeMessage.WRITE_BATCH_STATE`, `WriteBatchState { repeated WriteRecord rec = 1; }`,
+ * `WriteRecord { string key = 1; bytes value = 2; string collection = 3; …; Type type = 5; }`
+ * with the record types PUT_STATE and DEL_STATE. The batch is encoded here with
+ * google-protobuf's writer rather than with @hyperledger/fabric-protos 0.3's classes:
+ * the shim's 0.2 copy registers the same global `proto.protos` names first, and then
+ * 0.3's `ChaincodeMessage.Type` has no WRITE_BATCH_STATE.
+ */
+export const WRITE_BATCH_STATE = 24;
+export const RECORD_PUT_STATE = 9;
+export const RECORD_DEL_STATE = 10;
+
+interface Record {
+  key: string;
+  type: typeof RECORD_PUT_STATE | typeof RECORD_DEL_STATE;
+  value?: Uint8Array;
+}
+
+interface ProtoWriter {
+  writeString(field: number, value: string): void;
+  writeBytes(field: number, value: Uint8Array): void;
+  writeEnum(field: number, value: number): void;
+  writeMessage<T>(field: number, value: T, write: (value: T, writer: ProtoWriter) => void): void;
+  getResultBuffer(): Uint8Array;
+}
 
 /** fabric-shim's stub, as far as batching needs it. */
 interface PeerStub {
@@ -46,7 +72,7 @@ type ShimChaincodeMessage = {
   setChannelId(c: string): void;
 };
 
-const pending = new WeakMap<object, Map<string, peer.WriteRecord>>();
+const pending = new WeakMap<object, Map<string, Record>>();
 
 function isShimHandler(h: unknown): h is ShimHandler {
   return typeof h === 'object' && h !== null && typeof (h as ShimHandler)._askPeerAndListen === 'function';
@@ -56,19 +82,28 @@ function isShimHandler(h: unknown): h is ShimHandler {
 export function beginWriteBatch(stub: object): boolean {
   const s = stub as PeerStub;
   if (process.env.ECCH_WRITE_BATCH === 'off' || !isShimHandler(s.handler)) return false;
-  const writes = new Map<string, peer.WriteRecord>();
-  const record = (key: string, type: peer.WriteRecord.TypeMap[keyof peer.WriteRecord.TypeMap], value?: Uint8Array) => {
-    const r = new peer.WriteRecord();
-    r.setKey(key);
-    r.setType(type);
-    if (value !== undefined) r.setValue(value);
-    writes.delete(key); // the last write of a key is the one that counts
-    writes.set(key, r);
+  const writes = new Map<string, Record>();
+  const record = (r: Record) => {
+    writes.delete(r.key); // the last write of a key is the one that counts
+    writes.set(r.key, r);
   };
-  s.putState = async (key, value) => record(key, peer.WriteRecord.Type.PUT_STATE, typeof value === 'string' ? Buffer.from(value) : value);
-  s.deleteState = async (key) => record(key, peer.WriteRecord.Type.DEL_STATE);
+  s.putState = async (key, value) => record({ key, type: RECORD_PUT_STATE, value: typeof value === 'string' ? Buffer.from(value) : value });
+  s.deleteState = async (key) => record({ key, type: RECORD_DEL_STATE });
   pending.set(stub, writes);
   return true;
+}
+
+/** `WriteBatchState` bytes for `records` (proto3: empty fields are left out, as generated code does). */
+export function encodeWriteBatch(records: readonly Record[]): Uint8Array {
+  const w = new (protobuf().BinaryWriter)();
+  for (const r of records) {
+    w.writeMessage(1, r, (rec, rw) => {
+      rw.writeString(1, rec.key);
+      if (rec.value && rec.value.length > 0) rw.writeBytes(2, rec.value);
+      rw.writeEnum(5, rec.type);
+    });
+  }
+  return w.getResultBuffer();
 }
 
 /** Sends the buffered writes (nothing when there are none); a refusal by the peer fails the transaction. */
@@ -80,11 +115,9 @@ export async function flushWriteBatch(stub: object): Promise<number> {
   const handler = s.handler as ShimHandler;
   const records = [...writes.values()];
   for (let i = 0; i < records.length; i += MAX_RECORDS_PER_BATCH) {
-    const batch = new peer.WriteBatchState();
-    batch.setRecList(records.slice(i, i + MAX_RECORDS_PER_BATCH));
     const msg = new (shimProtos().ChaincodeMessage)();
-    msg.setType(peer.ChaincodeMessage.Type.WRITE_BATCH_STATE);
-    msg.setPayload(batch.serializeBinary());
+    msg.setType(WRITE_BATCH_STATE);
+    msg.setPayload(encodeWriteBatch(records.slice(i, i + MAX_RECORDS_PER_BATCH)));
     msg.setTxid(s.getTxID());
     msg.setChannelId(s.getChannelID());
     await handler._askPeerAndListen(msg, 'WriteBatchState');
@@ -93,16 +126,17 @@ export async function flushWriteBatch(stub: object): Promise<number> {
 }
 
 let shimPeer: { ChaincodeMessage: new () => ShimChaincodeMessage } | undefined;
+let writerLib: { BinaryWriter: new () => ProtoWriter } | undefined;
 
-/**
- * The shim's own copy of the protobuf classes: its gRPC stream only accepts a
- * `ChaincodeMessage` of that copy (fabric-shim pins @hyperledger/fabric-protos 0.2,
- * which predates the batch message; the record classes come from 0.3).
- */
+/** The shim's own copy of the protobuf classes: its gRPC stream only accepts a `ChaincodeMessage` of that copy. */
 function shimProtos(): { ChaincodeMessage: new () => ShimChaincodeMessage } {
-  if (!shimPeer) {
-    const fromShim = createRequire(require.resolve('fabric-shim'));
-    shimPeer = (fromShim('@hyperledger/fabric-protos') as { peer: { ChaincodeMessage: new () => ShimChaincodeMessage } }).peer;
-  }
+  shimPeer ??= (createRequire(require.resolve('fabric-shim'))('@hyperledger/fabric-protos') as { peer: { ChaincodeMessage: new () => ShimChaincodeMessage } }).peer;
   return shimPeer;
+}
+
+/** google-protobuf, the runtime of the shim's generated classes. */
+function protobuf(): { BinaryWriter: new () => ProtoWriter } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  writerLib ??= require('google-protobuf') as { BinaryWriter: new () => ProtoWriter };
+  return writerLib;
 }

@@ -6,13 +6,16 @@
  * its simulator: the contracts must leave the same state as with direct writes, and a
  * refused transaction must send nothing.
  */
+// fabric-shim first, as in a chaincode server: its copy of the protobuf classes then owns
+// the global `proto.protos` names (write-batch.ts says why that matters).
+import 'fabric-shim';
 import { peer } from '@hyperledger/fabric-protos';
 import { Context, JSONSerializer, Transaction } from 'fabric-contract-api';
 import { EmbeddedStub } from '@ecch/gateway-api/ledger/embedded/stub';
 import type { StateView } from '@ecch/gateway-api/ledger/embedded/view';
 import { EcchContract } from '@ecch/chaincode/contracts/ecch-contract';
 import { LedgerError } from '@ecch/chaincode/domain/errors';
-import { beginWriteBatch, flushWriteBatch, MAX_RECORDS_PER_BATCH } from '@ecch/chaincode/ledger/write-batch';
+import { beginWriteBatch, flushWriteBatch, MAX_RECORDS_PER_BATCH, RECORD_DEL_STATE, RECORD_PUT_STATE, WRITE_BATCH_STATE } from '@ecch/chaincode/ledger/write-batch';
 import { community, Community, marketInput, newIdentity } from '../../support/ledger-fixture';
 
 interface Sent {
@@ -79,12 +82,12 @@ describe('write batching on a peer', () => {
     expect(sent).toEqual([]);
     expect(await flushWriteBatch(stub)).toBe(3);
     expect(direct).toEqual([]);
-    const PUT = peer.WriteRecord.Type.PUT_STATE;
-    const DEL = peer.WriteRecord.Type.DEL_STATE;
+    const PUT = RECORD_PUT_STATE;
+    const DEL = RECORD_DEL_STATE;
     expect(sent).toEqual([
       {
         method: 'WriteBatchState',
-        type: peer.ChaincodeMessage.Type.WRITE_BATCH_STATE,
+        type: WRITE_BATCH_STATE,
         txid: 'tx1',
         channel: 'ecch',
         records: [
@@ -97,6 +100,39 @@ describe('write batching on a peer', () => {
     // A second flush (nothing pending) sends nothing.
     expect(await flushWriteBatch(stub)).toBe(0);
     expect(sent).toHaveLength(1);
+  });
+
+  it('when a batch is sent, then the bytes on the shim\'s stream are a ChaincodeMessage of type WRITE_BATCH_STATE (24) whose payload Fabric\'s own WriteBatchState class decodes', async () => {
+    // The shim's gRPC serializer, as its stream to the peer runs it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const shimPeer = require(require.resolve('@hyperledger/fabric-protos', { paths: [require.resolve('fabric-shim')] })).peer;
+    const wire: Buffer[] = [];
+    const stub = {
+      getChannelID: () => 'ecch',
+      getTxID: () => 'tx9',
+      handler: {
+        async _askPeerAndListen(msg: unknown) {
+          wire.push(shimPeer.ChaincodeService.connect.responseSerialize(msg));
+          return Buffer.alloc(0);
+        },
+      },
+      async putState(_k: string, _v: Uint8Array) {},
+      async deleteState(_k: string) {},
+    };
+    beginWriteBatch(stub);
+    await stub.putState('\u0000ecch.order\u0000m1\u0000o1\u0000', Buffer.from('{"a":1}'));
+    await stub.deleteState('gone');
+    await flushWriteBatch(stub);
+    expect(wire).toHaveLength(1);
+    const msg = shimPeer.ChaincodeMessage.deserializeBinary(wire[0]);
+    expect(msg.getType()).toBe(24);
+    expect(msg.getTxid()).toBe('tx9');
+    expect(msg.getChannelId()).toBe('ecch');
+    const recs = peer.WriteBatchState.deserializeBinary(msg.getPayload_asU8()).getRecList();
+    expect(recs.map((r) => [r.getKey(), r.getType(), Buffer.from(r.getValue_asU8()).toString('utf8'), r.getCollection()])).toEqual([
+      ['\u0000ecch.order\u0000m1\u0000o1\u0000', peer.WriteRecord.Type.PUT_STATE, '{"a":1}', ''],
+      ['gone', peer.WriteRecord.Type.DEL_STATE, '', ''],
+    ]);
   });
 
   it(`when a transaction writes more than ${MAX_RECORDS_PER_BATCH} keys, then they go in messages of at most ${MAX_RECORDS_PER_BATCH} records, in order`, async () => {
@@ -154,7 +190,7 @@ describe('the contracts on a stub that batches', () => {
             sent.push(m);
             const raw = peer.WriteBatchState.deserializeBinary((msg as ShimMessage).getPayload_asU8()).getRecList();
             for (const r of raw) {
-              if (r.getType() === peer.WriteRecord.Type.PUT_STATE) await realPut.call(this, r.getKey(), Buffer.from(r.getValue_asU8()));
+              if (r.getType() === RECORD_PUT_STATE) await realPut.call(this, r.getKey(), Buffer.from(r.getValue_asU8()));
               else await realDel.call(this, r.getKey());
             }
             return Buffer.alloc(0);
