@@ -116,7 +116,7 @@ function benchmarkConfig(o: CaliperOptions, chaincode: string, p: Prepared, tag:
       ] as const) {
         const label = `${workload === 'orders' ? 'place-amend' : 'touch'}-N${n}-r${rep + 1}`;
         plan.push({ label, workload, agents: n, rep });
-        rounds.push({ label, description: `${n} agents, ${workload === 'orders' ? 'PLACE then AMEND' : 'diagnostics:Touch twice'}`, txNumber: n, rateControl, workload: { module: path.join(__dirname, 'workloads', module), arguments: args } });
+        rounds.push({ label, description: `${n} agents, ${workload === 'orders' ? 'PLACE then AMEND' : 'diagnostics:Touch twice'}`, txNumber: n /* one call per agent: workloads/two-steps.ts */, rateControl, workload: { module: path.join(__dirname, 'workloads', module), arguments: args } });
       }
     }
   }
