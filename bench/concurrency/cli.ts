@@ -12,7 +12,7 @@ import { renderChart } from './chart';
 import { figuresMarkdown } from './figures-md';
 import { runLedger, type LedgerRun } from './ledger-run';
 import { currentLoad, describeMachine, type Load } from './machine';
-import { ensureNetwork, fabricBinDir, nodePids, stopNetwork, type NetworkHandle } from './network';
+import { ensureNetwork, fabricBinDir, networkSettings, nodePids, stopNetwork, type NetworkHandle } from './network';
 import { parseOptions, UsageError, type BenchOptions, type LedgerKind } from './options';
 import { repVerdicts } from './rep-targets';
 import { readResults, writeResults, type ResultsFile } from './results';
@@ -40,6 +40,7 @@ async function measureLedger(o: BenchOptions, kind: LedgerKind, results: Results
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const entry = {
     machine: describeMachine(net ? fabricBinDir(net.connection) : undefined),
+    network: net ? networkSettings(net.runDir, nodePids(net.runDir)) : undefined,
     loadBefore: currentLoad(),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
     loadDuring: [] as Load[],

@@ -61,6 +61,7 @@ function ledgerSection(name: string, e: LedgerEntry): string[] {
     '',
     `Measured ${run.startedAt} → ${run.finishedAt ?? '(unfinished)'}; \`${e.command}\`.`,
     `Machine: ${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}${m.fabricVersion ? `, Fabric ${m.fabricVersion}` : ''}.`,
+    ...(e.network ? [`Network: BatchTimeout ${e.network.batchTimeout ?? 'unknown'}, chaincode write batching ${e.network.writeBatch ?? 'unknown'}.`] : []),
     `Load average before: ${e.loadBefore.loadavg.join(' / ')} (${e.loadBefore.fabricPeersRunning} Fabric peers running on the machine)` +
       (e.loadAfter ? `; after: ${e.loadAfter.loadavg.join(' / ')}.` : '.'),
     `Households registered (setup, not measured): ${run.setup.households} in ${(run.setup.registrationMs / 1000).toFixed(1)} s${run.setup.registrationMs < 1000 ? ' (already registered by an earlier run)' : ''}. ` +

@@ -63,6 +63,34 @@ export function nodePids(runDir: string): Record<string, number> {
   return out;
 }
 
+/** What the figures depend on that `network.sh up` fixed: read back from the network itself, not from our environment. */
+export interface NetworkSettings {
+  /** The orderers' BatchTimeout in the channel's genesis block (the rendered configtx.yaml). */
+  batchTimeout: string | null;
+  /** ECCH_WRITE_BATCH of the Community chaincode server's process (on unless it says off). */
+  writeBatch: 'on' | 'off' | null;
+}
+
+export function networkSettings(runDir: string, pids: Record<string, number>): NetworkSettings {
+  let batchTimeout: string | null = null;
+  try {
+    batchTimeout = /^\s*BatchTimeout:\s*(\S+)/m.exec(readFileSync(path.join(runDir, 'configtx.yaml'), 'utf8'))?.[1] ?? null;
+  } catch {
+    // not a run directory written by network.sh up
+  }
+  let writeBatch: NetworkSettings['writeBatch'] = null;
+  const cc = pids['cc.community'];
+  try {
+    if (cc) {
+      const env = readFileSync(`/proc/${cc}/environ`, 'utf8').split('\0');
+      writeBatch = env.includes('ECCH_WRITE_BATCH=off') ? 'off' : 'on';
+    }
+  } catch {
+    // the process is gone or not ours to read
+  }
+  return { batchTimeout, writeBatch };
+}
+
 /** Total bytes of a node's block files (blockfile_*), to see how much a block added. */
 export function blockFileBytes(runDir: string, node: string): number {
   let total = 0;

@@ -23,7 +23,8 @@ export async function openRest(kind: LedgerKind, dataDir: string, fabricConnecti
     dataDir,
     port: 0,
     host: '127.0.0.1',
-    logLevel: 'fatal',
+    // ECCH_BENCH_GATEWAY_LOG_LEVEL=error (or warn, info) shows why a request failed: a 5xx is logged with its cause.
+    logLevel: process.env.ECCH_BENCH_GATEWAY_LOG_LEVEL ?? 'fatal',
     fabricConnection,
     settings: gatewaySettings(retries),
   });

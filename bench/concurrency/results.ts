@@ -7,10 +7,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LedgerRun } from './ledger-run';
 import type { Load, Machine } from './machine';
+import type { NetworkSettings } from './network';
 import type { LedgerKind } from './options';
 
 export interface LedgerEntry {
   machine: Machine;
+  /** Fabric only (absent in results written before it was recorded). */
+  network?: NetworkSettings;
   loadBefore: Load;
   /** Every 30 s while the ledger was measured. */
   loadDuring?: Load[];

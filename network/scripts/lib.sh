@@ -328,6 +328,18 @@ generate_crypto() {
   "$(fabric_bin cryptogen)" generate --config "$NET_DIR/crypto-config.yaml" --output "$CRYPTO"
 }
 
+# The orderers' BatchTimeout (ECCH_BATCH_TIMEOUT, default 250ms): how long a block
+# waits for more transactions once it has one. Written into the channel's genesis
+# block, so it is chosen at `up` (bench/results/batch-timeout.md: the measured sweep).
+batch_timeout() {
+  local t=${ECCH_BATCH_TIMEOUT:-250ms}
+  if [[ ! "$t" =~ ^[1-9][0-9]{0,4}ms$ ]]; then
+    echo "ECCH_BATCH_TIMEOUT must be 1ms..99999ms (e.g. 100ms), got '$t'" >&2
+    return 1
+  fi
+  printf '%s' "$t"
+}
+
 generate_channel_block() {
   local vars=() n
   for n in "${ORDERERS[@]}"; do
@@ -338,6 +350,9 @@ generate_channel_block() {
     local up=${n^^}; up=${up//./_}
     vars+=("${up}_HOST=$(net_host "$n")" "${up}_PORT=$(net_port "$n")")
   done
+  local timeout
+  timeout=$(batch_timeout) || return 1
+  vars+=("BATCH_TIMEOUT=$timeout")
   render_template "$NET_DIR/configtx.yaml" "$RUN_DIR/configtx.yaml" "${vars[@]}" || return 1
   mkdir -p "$RUN_DIR/channel" || return 1
   FABRIC_CFG_PATH="$RUN_DIR" "$(fabric_bin configtxgen)" -configPath "$RUN_DIR" \

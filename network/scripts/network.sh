@@ -27,6 +27,7 @@
 #   ECCH_CHAINCODE_MODULE  chaincode module directory (default ./chaincode, built with tsc -b)
 #   FABRIC_BIN_DIR         Fabric binaries (default .cache/fabric/bin; built if missing)
 #   ECCH_FABRIC_LOGGING_SPEC  peer/orderer log spec (default grpc=warning:info)
+#   ECCH_BATCH_TIMEOUT     the orderers' BatchTimeout, in the channel's genesis block (default 250ms)
 set -euo pipefail
 ECCH_MODE=native
 # shellcheck source=lib.sh
