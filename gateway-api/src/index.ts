@@ -8,6 +8,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app';
+import { LISTEN_BACKLOG } from './listen-backlog';
 import type { GatewayOptions } from './options';
 
 export { buildApp, createApp } from './app';
@@ -26,7 +27,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const app = await buildApp(options);
   const { port, host } = app.gateway.config;
   try {
-    await app.listen({ port, host });
+    await app.listen({ port, host, backlog: LISTEN_BACKLOG });
   } catch (err) {
     await app.close();
     throw err;

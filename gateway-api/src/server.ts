@@ -7,6 +7,7 @@ import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { IdentityMismatch } from './identity/identities';
 import { WalletKeyError } from './identity/wallet-key';
+import { LISTEN_BACKLOG } from './listen-backlog';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   // npm sets INIT_CWD to where `npm start` was typed, so ./data means what the operator sees.
   const config = loadConfig(process.env, process.env.INIT_CWD ?? process.cwd());
   const app = await createApp(config);
-  await app.listen({ port: config.port, host: config.host });
+  await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   app.log.info({ ledger: config.ledger, dataDir: config.dataDir }, 'ECCH gateway ready');
   // The console's address for people (a wildcard host is reached as localhost).
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
