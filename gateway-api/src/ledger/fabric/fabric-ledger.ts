@@ -38,12 +38,16 @@ const decoder = new TextDecoder();
 export const MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
 
 /**
- * Calls this gateway has in flight to its peer at once. The peer refuses Gateway
- * calls beyond core.yaml's peer.limits.concurrency.gatewayService (500) with "too
- * many requests"; queueing here instead keeps every valid order accepted under a
- * burst of 1000 households (bench/results/concurrency.md).
+ * Calls this gateway has in flight to its peer at once; the rest wait here, where no
+ * deadline runs. The peer refuses Gateway calls beyond core.yaml's
+ * peer.limits.concurrency.gatewayService (500) with "too many requests", and a call
+ * admitted to a saturated peer waits there against its endorsement deadline: with 400
+ * in flight and the peer working through ~50 a second, REST calls of a 1000-household
+ * burst outlived the 15 s (bench/results/concurrency-r8.md). 200 still keeps the peer
+ * saturated (it needs ~15 in flight at its unloaded latency) and halves that wait
+ * (bench/results/concurrency-r9.md).
  */
-export const MAX_IN_FLIGHT = 400;
+export const MAX_IN_FLIGHT = 200;
 
 /** How long an endorsement refused only by lagging peers of other organisations is retried. */
 export const LAGGING_PEER_BUDGET_MS = 3000;
