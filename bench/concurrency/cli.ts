@@ -38,9 +38,10 @@ function printTargets(kind: LedgerKind, run: LedgerRun): void {
 async function measureLedger(o: BenchOptions, kind: LedgerKind, results: ResultsFile, net: NetworkHandle | undefined, runTag: string): Promise<void> {
   const dataDir = kind === 'fabric' && net ? path.join(net.runDir, 'bench-gateway') : mkdtempSync(path.join(os.tmpdir(), 'ecch-bench-embedded-'));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const pids = net ? nodePids(net.runDir) : {};
   const entry = {
     machine: describeMachine(net ? fabricBinDir(net.connection) : undefined),
-    network: net ? networkSettings(net.runDir, nodePids(net.runDir)) : undefined,
+    network: net ? networkSettings(net.runDir, pids) : undefined,
     loadBefore: currentLoad(),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
     loadDuring: [] as Load[],
@@ -53,7 +54,7 @@ async function measureLedger(o: BenchOptions, kind: LedgerKind, results: Results
       dataDir,
       fabricConnection: net?.connection,
       runDir: net?.runDir,
-      pids: net ? nodePids(net.runDir) : {},
+      pids,
       runTag,
       options: o,
       checkpoint: (run) => {

@@ -3,7 +3,7 @@
  * the workload modules share. Everything the workers need is computed by the
  * launcher (identities, orders, markets), so a worker only signs and sends.
  */
-import type { SutAdapter } from '../caliper-types';
+import type { CaliperRequest, SutAdapter } from '../caliper-types';
 import type { MarketSpec, OrderBody } from '../../concurrency/workload';
 
 export interface RoundArgs {
@@ -27,9 +27,14 @@ export function share(agents: number, workerIndex: number, totalWorkers: number)
   return { first: workerIndex * count, count };
 }
 
+/** A transaction `fn(args)` signed by the identity alias `who`, as the connector takes it. */
+export function submitRequest(contract: string, who: string, fn: string, args: string[]): CaliperRequest {
+  return { contractId: contract, contractFunction: fn, contractArguments: args, invokerIdentity: who, readOnly: false };
+}
+
 /** A setup transaction (not measured): it must succeed, or the round is meaningless. */
 export async function mustSubmit(sut: SutAdapter, contract: string, who: string, fn: string, args: string[]): Promise<string> {
-  const status = await sut.sendRequests({ contractId: contract, contractFunction: fn, contractArguments: args, invokerIdentity: who, readOnly: false });
+  const status = await sut.sendRequests(submitRequest(contract, who, fn, args));
   if (status.GetStatus() !== 'success') throw new Error(`setup transaction ${fn} as ${who} failed (the connector logged why)`);
   return resultText(status.GetResult());
 }

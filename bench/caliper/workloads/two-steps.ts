@@ -15,7 +15,7 @@
  * microtask chain as the finish it follows, before Caliper's next 100 ms poll).
  */
 import { caliperCore, type SutAdapter, type TxStatus } from '../caliper-types';
-import { share, type RoundArgs } from './round-args';
+import { share, submitRequest, type RoundArgs } from './round-args';
 
 const { WorkloadModuleBase } = caliperCore();
 
@@ -52,6 +52,6 @@ export abstract class TwoSteps extends WorkloadModuleBase {
   protected send(agent: number, fn: string, args: string[]): Promise<TxStatus> {
     const who = this.args.identities[agent];
     if (who === undefined) throw new Error(`no identity for agent ${agent}`);
-    return this.sutAdapter.sendRequests({ contractId: this.args.contract, contractFunction: fn, contractArguments: args, invokerIdentity: who, readOnly: false });
+    return this.sutAdapter.sendRequests(submitRequest(this.args.contract, who, fn, args));
   }
 }
