@@ -124,4 +124,23 @@ describe('restart', () => {
     }
     expect(status).toBe(403);
   });
+
+  it('when orders pass between two status changes, then the stopped gateway has saved the position of the last event it read', async () => {
+    const token = await registerHousehold(app, 'saver');
+    await openMarket(app, 'm-saver');
+    const placed = await call(app, 'POST', '/v1/markets/m-saver/orders', token, { side: 'buy', energyWh: 10 });
+    expect(placed.status).toBe(201);
+    for (let i = 1; i <= 4; i += 1) {
+      expect((await call(app, 'PATCH', `/v1/markets/m-saver/orders/${placed.body.id}`, token, { energyWh: 10 + i })).status).toBe(200);
+    }
+    await new Promise((r) => setTimeout(r, 300)); // the follower reads the last order's event
+    await app.close();
+    // Order events are not saved one by one (at most once a second); the last one is saved at stop.
+    const saved = JSON.parse(readFileSync(path.join(dir, 'events', 'status-follower.checkpoint.json'), 'utf8')) as { blockNumber: string };
+    const ledger = await createEmbeddedLedger({ dataDir: dir, trustedCas: [readFileSync(path.join(dir, 'ca', 'ca-cert.pem'), 'utf8')] });
+    const height = ledger.blockHeight;
+    await ledger.close();
+    expect(saved.blockNumber).toBe(height.toString());
+    app = await openGateway(dir);
+  });
 });
